@@ -1,0 +1,1 @@
+"""Demo catalogue of a provincial portal: agencies, groups, datasets, files."""

@@ -1,0 +1,69 @@
+"""Create the PostgreSQL search index table nd47_search_document.
+
+Revision ID: 3f1c2a9b7d10
+Revises:
+Create Date: 2026-11-21 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = "3f1c2a9b7d10"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "nd47_search_document",
+        sa.Column("index_id", sa.Text, primary_key=True),
+        sa.Column("package_id", sa.Text, nullable=False),
+        sa.Column("site_id", sa.Text, nullable=False),
+        sa.Column("doc", postgresql.JSONB, nullable=False),
+        sa.Column("fields", postgresql.JSONB, nullable=False),
+        sa.Column("folded", postgresql.JSONB, nullable=False),
+        sa.Column("text_exact", postgresql.TSVECTOR, nullable=False),
+        sa.Column("text_folded", postgresql.TSVECTOR, nullable=False),
+        sa.Column(
+            "indexed_at", sa.DateTime(timezone=True),
+            nullable=False, server_default=sa.func.now(),
+        ),
+    )
+    op.create_index(
+        "nd47_search_document_package_id_idx",
+        "nd47_search_document", ["package_id"],
+    )
+    # field:value filters use jsonb containment (fields @> {"f": ["v"]})
+    op.create_index(
+        "nd47_search_document_fields_idx", "nd47_search_document",
+        ["fields"], postgresql_using="gin",
+        postgresql_ops={"fields": "jsonb_path_ops"},
+    )
+    op.create_index(
+        "nd47_search_document_text_folded_idx", "nd47_search_document",
+        ["text_folded"], postgresql_using="gin",
+    )
+    # the default listing order of CKAN is metadata_modified desc
+    # NULL instead of an error for values that are not timestamps, so a
+    # date range never fails on an odd custom field
+    op.execute("""
+        CREATE FUNCTION nd47_search_timestamp(value text)
+        RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+        BEGIN
+            RETURN value::timestamptz;
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END $$
+    """)
+    op.create_index(
+        "nd47_search_document_modified_idx", "nd47_search_document",
+        [sa.text("(doc ->> 'metadata_modified') DESC")],
+    )
+
+
+def downgrade():
+    op.drop_table("nd47_search_document")
+    op.execute("DROP FUNCTION nd47_search_timestamp(text)")

@@ -1,0 +1,290 @@
+"""A Solr-compatible connection answered by PostgreSQL.
+
+CKAN's search index and query classes talk to Solr through a ``pysolr.Solr``
+connection: ``add`` / ``delete`` / ``commit`` to index, ``search(**params)``
+to query. :class:`PostgresSearchConnection` offers the same four calls, so
+CKAN keeps building documents and queries exactly as it does for Solr
+(plugins' ``before_dataset_index``, permission labels, drafts, private
+datasets, dataset types) and this class evaluates them in PostgreSQL.
+
+Every write runs in its own short transaction, as a Solr commit would, so the
+index is shared by any number of web workers and background jobs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any, Iterable, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from ckanext.nd47.model.search_document import search_document as _doc
+from ckanext.nd47.search import document, lucene, text
+
+_SORT_RE = re.compile(r"^\s*([\w.\-]+)\s+(asc|desc)\s*$", re.IGNORECASE)
+_FL_SPLIT_RE = re.compile(r"[\s,]+")
+
+# Sort fields that are valid even before any dataset carries them.
+_ALWAYS_SORTABLE = frozenset({
+    "score", "id", "name", "title", "title_string", "metadata_modified",
+    "metadata_created", "views_recent", "views_total", "num_resources",
+    "num_tags", "organization", "license_id", "state", "dataset_type",
+})
+_EXACT_RANK_BOOST = 2.0
+
+
+@dataclasses.dataclass
+class SearchResponse:
+    """What ``pysolr.Results`` offers to CKAN: hits, docs and facets."""
+    hits: int
+    docs: list[dict[str, Any]]
+    facets: dict[str, Any]
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if v is not None]
+
+
+def _int_param(params: dict[str, Any], name: str, default: int) -> int:
+    value = params.get(name, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise lucene.QuerySyntaxError(
+            f"Tham số {name} phải là số nguyên / {name} must be an integer"
+        ) from None
+
+
+class PostgresSearchConnection:
+    """Index and query datasets in ``nd47_search_document``."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # -- indexing ----------------------------------------------------------
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
+            **_solr_options: Any) -> None:
+        rows = [document.build_row(_json_safe(doc)) for doc in docs]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(_upsert(row))
+
+    def delete(self, id: Optional[str] = None, q: Optional[str] = None,
+               commit: bool = True, **_solr_options: Any) -> None:
+        if id is not None:
+            where = _doc.c.index_id == id
+        elif q is not None:
+            where = lucene.translate_lucene(q).where
+        else:
+            raise lucene.QuerySyntaxError(
+                "Cần id hoặc truy vấn để xoá / delete needs an id or a query")
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(_doc).where(where))
+
+    def commit(self, **_solr_options: Any) -> None:
+        """Writes are committed as they happen; nothing is pending."""
+
+    # -- querying ----------------------------------------------------------
+    def search(self, q: Optional[str] = None, **params: Any
+               ) -> SearchResponse:
+        q = q or params.get("q") or "*:*"
+        translation = self._translate_q(q, params)
+        where = [translation.where]
+        for fq in _as_list(params.get("fq")):
+            if fq.strip():
+                where.append(lucene.translate_lucene(
+                    fq, params.get("df", "text")).where)
+        condition = sa.and_(*where)
+        score = _score(translation.ranking_terms)
+        ranked = bool(translation.ranking_terms)
+
+        rows = _int_param(params, "rows", 10)
+        start = _int_param(params, "start", 0)
+        if rows < 0 or start < 0:
+            raise lucene.QuerySyntaxError(
+                "rows và start không được âm / rows and start must not be "
+                "negative")
+        fl = [f for f in _FL_SPLIT_RE.split(params.get("fl") or "*") if f]
+
+        with self.engine.connect() as conn:
+            order_by = self._order_by(conn, params.get("sort"),
+                                      score if ranked else None)
+            hits = conn.execute(
+                sa.select(sa.func.count()).select_from(_doc)
+                .where(condition)).scalar_one()
+            docs: list[dict[str, Any]] = []
+            if rows and hits > start:
+                page = (sa.select(_doc.c.doc, score.label("score"))
+                        .where(condition).order_by(*order_by)
+                        .limit(rows).offset(start))
+                docs = [_select_fields(doc, row_score, fl)
+                        for doc, row_score in conn.execute(page)]
+            facets = {}
+            if str(params.get("facet", "false")).lower() == "true":
+                facets = self._facets(conn, condition, params)
+        return SearchResponse(hits=hits, docs=docs,
+                              facets={"facet_fields": facets})
+
+    def _translate_q(self, q: str, params: dict[str, Any]
+                     ) -> lucene.Translation:
+        if params.get("defType") in ("dismax", "edismax"):
+            query_fields = [
+                f.split("^")[0] for f in
+                (params.get("qf") or "text").split() if f]
+            if "text" in query_fields:
+                # the catch-all text already holds every other query field
+                query_fields = ["text"]
+            return lucene.translate_dismax(q, query_fields, params.get("mm"))
+        return lucene.translate_lucene(q, params.get("df", "text"))
+
+    def _order_by(self, conn: sa.engine.Connection, sort: Optional[str],
+                  score: Optional[ColumnElement]) -> list[ColumnElement]:
+        """ORDER BY for Solr's ``sort``; ``score`` is None when every
+        document scores the same (no words to rank by)."""
+        order: list[ColumnElement] = []
+        for clause in (sort or "score desc").split(","):
+            if not clause.strip():
+                continue
+            match = _SORT_RE.match(clause)
+            if not match:
+                raise lucene.QuerySyntaxError(
+                    f"Tham số sắp xếp không hợp lệ: {clause.strip()!r}; "
+                    "dùng 'trường asc|desc' / Invalid sort parameter: "
+                    f"{clause.strip()!r}; use 'field asc|desc'")
+            field, direction = match.group(1), match.group(2).lower()
+            if field not in _ALWAYS_SORTABLE and not conn.execute(
+                    sa.select(sa.exists().where(
+                        _doc.c.fields.has_key(field)))).scalar_one():
+                raise lucene.QuerySyntaxError(
+                    f"Không thể sắp xếp theo trường không có trong chỉ mục: "
+                    f"{field!r} / Cannot sort on a field that is not "
+                    f"indexed: {field!r}")
+            for key in _sort_keys(field, score):
+                order.append(key.desc().nulls_last() if direction == "desc"
+                             else key.asc().nulls_last())
+        order.append(_doc.c.index_id.asc())
+        return order
+
+    def _facets(self, conn: sa.engine.Connection, condition: ColumnElement,
+                params: dict[str, Any]) -> dict[str, list[Any]]:
+        names = list(dict.fromkeys(_as_list(params.get("facet.field"))))
+        if not names:
+            return {}
+        limit = _int_param(params, "facet.limit", 50)
+        mincount = max(_int_param(params, "facet.mincount", 1), 1)
+        field = sa.func.unnest(
+            sa.literal(names, postgresql.ARRAY(sa.Text))
+        ).table_valued("name").render_derived()
+        value = sa.func.jsonb_array_elements_text(
+            _doc.c.fields[field.c.name]
+        ).table_valued("value").render_derived().lateral()
+        count = sa.func.count()
+        grouped = (
+            sa.select(field.c.name, value.c.value, count.label("n"),
+                      sa.func.row_number().over(
+                          partition_by=field.c.name,
+                          order_by=(count.desc(), value.c.value),
+                      ).label("rank"))
+            .select_from(_doc).join(field, sa.true()).join(value, sa.true())
+            .where(condition)
+            .group_by(field.c.name, value.c.value)
+            .having(count >= mincount)
+        ).subquery()
+        stmt = sa.select(grouped.c.name, grouped.c.value, grouped.c.n)
+        if limit >= 0:
+            stmt = stmt.where(grouped.c.rank <= limit)
+        stmt = stmt.order_by(grouped.c.name, grouped.c.rank)
+        facets: dict[str, list[Any]] = {name: [] for name in names}
+        for name, facet_value, n in conn.execute(stmt):
+            facets[name].extend((facet_value, n))
+        return facets
+
+
+def _json_safe(doc: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(doc, default=str))
+
+
+def _weighted_vector(parts: list[str]) -> ColumnElement:
+    vector: Optional[ColumnElement] = None
+    for weight, part in zip("ABD", parts):
+        weighted = sa.func.setweight(sa.func.to_tsvector("simple", part),
+                                     weight)
+        vector = weighted if vector is None else vector.op("||")(weighted)
+    assert vector is not None
+    return vector
+
+
+def _upsert(row: dict[str, Any]) -> sa.sql.Executable:
+    values = {
+        "index_id": row["index_id"],
+        "package_id": row["package_id"],
+        "site_id": row["site_id"],
+        "doc": row["doc"],
+        "fields": row["fields"],
+        "folded": row["folded"],
+        "text_exact": _weighted_vector(row["weights_exact"]),
+        "text_folded": _weighted_vector(row["weights_folded"]),
+        "indexed_at": sa.func.now(),
+    }
+    stmt = postgresql.insert(_doc).values(**values)
+    return stmt.on_conflict_do_update(
+        index_elements=[_doc.c.index_id],
+        set_={k: stmt.excluded[k] for k in values if k != "index_id"},
+    )
+
+
+def _score(terms: list[str]) -> ColumnElement:
+    """Relevance: diacritic-free match, plus a boost for exact diacritics."""
+    if not terms:
+        return sa.literal(1.0, sa.Float)
+
+    def any_of(words: list[str]) -> ColumnElement:
+        queries = [sa.func.plainto_tsquery("simple", w) for w in words if w]
+        combined = queries[0]
+        for query in queries[1:]:
+            combined = combined.op("||")(query)
+        return combined
+
+    folded = [" ".join(text.words(text.fold(t))) for t in terms]
+    exact = [" ".join(text.words(t)) for t in terms]
+    return (sa.func.ts_rank(_doc.c.text_folded, any_of(folded))
+            + _EXACT_RANK_BOOST
+            * sa.func.ts_rank(_doc.c.text_exact, any_of(exact)))
+
+
+def _sort_keys(field: str, score: Optional[ColumnElement]
+               ) -> list[ColumnElement]:
+    if field == "score":
+        return [score] if score is not None else []
+    if document.is_date_field(field):
+        return [_doc.c.doc[field].astext]
+    keys: list[ColumnElement] = []
+    if field in document.SORT_FOLDED:
+        keys.append(_doc.c.folded[field].astext)
+    keys.append(sa.case(
+        (sa.func.jsonb_typeof(_doc.c.doc[field]) == "number",
+         sa.cast(_doc.c.doc[field].astext, sa.Numeric))))
+    keys.append(_doc.c.fields[field][0].astext)
+    return keys
+
+
+def _select_fields(doc: dict[str, Any], score: float,
+                   fl: list[str]) -> dict[str, Any]:
+    if "*" in fl:
+        selected = dict(doc)
+    else:
+        selected = {f: doc[f] for f in fl if f in doc}
+    if "score" in fl:
+        selected["score"] = score
+    return selected
+

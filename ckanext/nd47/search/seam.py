@@ -1,0 +1,93 @@
+"""The one module where ckanext-nd47 reaches inside CKAN: the search seam.
+
+CKAN 2.11 offers no plugin interface for a search backend. Its own search
+index and query classes (``PackageSearchIndex``, ``PackageSearchQuery`` and
+``clear_index`` in ``ckan.lib.search.index`` / ``.query``) build Solr
+documents and Solr parameters and send them through the module-level
+``make_connection()``. We rebind that name in those two modules to a factory
+that hands out a :class:`PostgresSearchConnection` while the ``nd47_search``
+plugin is loaded, and CKAN's own Solr connection otherwise — so switching the
+plugin off with ``solr_url`` set gives stock Solr behaviour back. Everything
+else (permission labels, drafts, private datasets, ``before_dataset_index``,
+``search-index rebuild``) stays CKAN's own code.
+
+``check_solr_schema_version`` (run at start-up) is skipped while the plugin is
+loaded, because there is no Solr schema to check.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Callable
+
+import sqlalchemy as sa
+
+import ckan.lib.search as ckan_search
+import ckan.lib.search.index as ckan_search_index
+import ckan.lib.search.query as ckan_search_query
+import ckan.model as model
+import ckan.plugins as p
+from ckan.lib.search.common import SearchError
+
+from ckanext.nd47.search.connection import PostgresSearchConnection
+from ckanext.nd47.search.lucene import QuerySyntaxError
+
+log = logging.getLogger(__name__)
+
+PLUGIN_NAME = "nd47_search"
+
+_originals: dict[str, Callable[..., Any]] = {}
+
+
+class SearchSyntaxError(SearchError):
+    """Bad search input; CKAN answers it with HTTP 409 and this message."""
+
+
+def _user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn bad queries into CKAN's search error (HTTP 409), never a 500."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except QuerySyntaxError as error:
+            raise SearchSyntaxError(str(error)) from None
+        except sa.exc.DataError as error:
+            log.warning("Search query rejected by PostgreSQL: %s", error)
+            raise SearchSyntaxError(
+                "Không thực hiện được truy vấn tìm kiếm với giá trị đã nhập / "
+                "The search query could not be run with the values given"
+            ) from None
+    return wrapper
+
+
+class _CkanSearchConnection(PostgresSearchConnection):
+    search = _user_errors(PostgresSearchConnection.search)
+    delete = _user_errors(PostgresSearchConnection.delete)
+
+
+def _make_connection(decode_dates: bool = True) -> Any:
+    if p.plugin_loaded(PLUGIN_NAME):
+        return _CkanSearchConnection(model.meta.engine)
+    return _originals["make_connection"](decode_dates)
+
+
+def _check_solr_schema_version(schema_file: Any = None) -> bool:
+    if p.plugin_loaded(PLUGIN_NAME):
+        return False
+    return _originals["check_solr_schema_version"](schema_file)
+
+
+def install() -> None:
+    """Route CKAN's search through PostgreSQL while the plugin is loaded.
+
+    Idempotent; the replaced functions fall back to CKAN's originals when
+    the plugin is not loaded, so nothing needs undoing on unload.
+    """
+    if _originals:
+        return
+    _originals["make_connection"] = ckan_search_index.make_connection
+    _originals["check_solr_schema_version"] = (
+        ckan_search.check_solr_schema_version)
+    ckan_search_index.make_connection = _make_connection
+    ckan_search_query.make_connection = _make_connection
+    ckan_search.check_solr_schema_version = _check_solr_schema_version
