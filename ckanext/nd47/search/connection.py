@@ -35,6 +35,8 @@ _ALWAYS_SORTABLE = frozenset({
     "num_tags", "organization", "license_id", "state", "dataset_type",
 })
 _EXACT_RANK_BOOST = 2.0
+# created by the migration: ICU Vietnamese order where PostgreSQL has ICU
+VIETNAMESE_COLLATION = "nd47_search_vi"
 
 
 @dataclasses.dataclass
@@ -267,15 +269,13 @@ def _sort_keys(field: str, score: Optional[ColumnElement]
     if field == "score":
         return [score] if score is not None else []
     if document.is_date_field(field):
+        # ISO text sorts chronologically and matches the listing index
         return [_doc.c.doc[field].astext]
-    keys: list[ColumnElement] = []
-    if field in document.SORT_FOLDED:
-        keys.append(_doc.c.folded[field].astext)
-    keys.append(sa.case(
+    number = sa.case(
         (sa.func.jsonb_typeof(_doc.c.doc[field]) == "number",
-         sa.cast(_doc.c.doc[field].astext, sa.Numeric))))
-    keys.append(_doc.c.fields[field][0].astext)
-    return keys
+         sa.cast(_doc.c.doc[field].astext, sa.Numeric)))
+    value = sa.collate(_doc.c.fields[field][0].astext, VIETNAMESE_COLLATION)
+    return [number, value]
 
 
 def _select_fields(doc: dict[str, Any], score: float,

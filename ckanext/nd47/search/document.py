@@ -41,9 +41,6 @@ _NOT_SEARCHABLE = frozenset({
 _DATE_FIELDS = frozenset({"metadata_created", "metadata_modified",
                           "indexed_ts"})
 
-# Sort keys use the folded value so "Đất đai" sorts among the D's.
-SORT_FOLDED = ("title_string", "name", "title")
-
 
 def is_text_field(field: str) -> bool:
     return field in _TEXT_FIELDS or field.startswith(_TEXT_PREFIXES)
@@ -94,9 +91,6 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
         and not k.startswith("vocab_"))
 
     folded = {key: text.fold(value) for key, value in searchable.items()}
-    for key in SORT_FOLDED:
-        if key in fields:
-            folded[key] = text.fold(fields[key][0])
 
     return {
         "index_id": doc["index_id"],

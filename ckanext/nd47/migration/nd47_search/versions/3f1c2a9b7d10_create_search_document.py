@@ -50,12 +50,23 @@ def upgrade():
     # NULL instead of an error for values that are not timestamps, so a
     # date range never fails on an odd custom field
     op.execute("""
-        CREATE FUNCTION nd47_search_timestamp(value text)
+        CREATE OR REPLACE FUNCTION nd47_search_timestamp(value text)
         RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
         BEGIN
             RETURN value::timestamptz;
         EXCEPTION WHEN others THEN
             RETURN NULL;
+        END $$
+    """)
+    # Vietnamese alphabetical order for sorting (a < ă < â, d < đ, o < ô <
+    # ơ) from ICU; PostgreSQL builds without ICU fall back to code points.
+    op.execute("""
+        DO $$
+        BEGIN
+            CREATE COLLATION IF NOT EXISTS nd47_search_vi
+                (provider = icu, locale = 'vi');
+        EXCEPTION WHEN others THEN
+            CREATE COLLATION IF NOT EXISTS nd47_search_vi FROM "C";
         END $$
     """)
     op.create_index(
@@ -67,3 +78,4 @@ def upgrade():
 def downgrade():
     op.drop_table("nd47_search_document")
     op.execute("DROP FUNCTION nd47_search_timestamp(text)")
+    op.execute("DROP COLLATION nd47_search_vi")
