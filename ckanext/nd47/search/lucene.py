@@ -102,7 +102,9 @@ class _Translator:
     # -- dispatch -------------------------------------------------------
     def visit(
         self, node: tree.Item, field: Optional[str], positive: bool = True,
-    ) -> ColumnElement:
+    ) -> Optional[ColumnElement]:
+        """SQL for ``node``; None when analysis leaves no word to match
+        (a clause Solr would drop, like a lone punctuation mark)."""
         handler: Callable[..., ColumnElement] | None = getattr(
             self, "_visit_" + type(node).__name__, None)
         if handler is None:
@@ -127,7 +129,8 @@ class _Translator:
         return self.visit(node.a, field, positive)
 
     def _visit_Prohibit(self, node, field, positive):
-        return sa.not_(self.visit(node.a, field, not positive))
+        inner = self.visit(node.a, field, not positive)
+        return None if inner is None else sa.not_(inner)
 
     _visit_Not = _visit_Prohibit
 
@@ -147,13 +150,17 @@ class _Translator:
         )
 
     # -- boolean operators ---------------------------------------------
+    def _children(self, node, field, positive) -> list[ColumnElement]:
+        clauses = (self.visit(c, field, positive) for c in node.children)
+        return [c for c in clauses if c is not None]
+
     def _visit_AndOperation(self, node, field, positive):
-        return sa.and_(*(self.visit(c, field, positive)
-                         for c in node.children))
+        clauses = self._children(node, field, positive)
+        return sa.and_(*clauses) if clauses else None
 
     def _visit_OrOperation(self, node, field, positive):
-        return sa.or_(*(self.visit(c, field, positive)
-                        for c in node.children))
+        clauses = self._children(node, field, positive)
+        return sa.or_(*clauses) if clauses else None
 
     def _visit_UnknownOperation(self, node, field, positive):
         """Terms side by side: required under q.op=AND, or ``mm`` in dismax."""
@@ -161,10 +168,13 @@ class _Translator:
             return self._visit_AndOperation(node, field, positive)
         required, optional = [], []
         for child in node.children:
+            clause = self.visit(child, field, positive)
+            if clause is None:
+                continue
             if isinstance(child, (tree.Plus, tree.Prohibit, tree.Not)):
-                required.append(self.visit(child, field, positive))
+                required.append(clause)
             else:
-                optional.append(self.visit(child, field, positive))
+                optional.append(clause)
         if optional:
             need = min_should_match(self.mm, len(optional))
             if need >= len(optional):
@@ -175,7 +185,7 @@ class _Translator:
                     sa.cast(optional[0], sa.Integer),
                 )
                 required.append(matched >= need)
-        return sa.and_(*required)
+        return sa.and_(*required) if required else None
 
     # -- leaves -----------------------------------------------------------
     def _visit_Word(self, node, field, positive):
@@ -228,8 +238,7 @@ class _Translator:
             return _doc.c.fields.contains({field: [value]})
         folded = " ".join(text.words(text.fold(value)))
         if not folded:
-            # punctuation only: Solr's analyser drops it, so does this one
-            return _TRUE
+            return None
         if positive:
             self.ranking_terms.append(text.lower(value))
         query = (sa.func.phraseto_tsquery("simple", folded) if phrase
@@ -321,6 +330,12 @@ class _Translator:
                          .where(*conditions))
 
 
+def _nothing_if_empty(where: Optional[ColumnElement]) -> ColumnElement:
+    """A query of which analysis left no clause matches nothing, as in
+    Solr."""
+    return _FALSE if where is None else where
+
+
 def _looks_like_date(value: str) -> bool:
     return value.upper().startswith("NOW") or bool(
         re.match(r"^\d{4}-\d{2}-\d{2}", value))
@@ -342,7 +357,7 @@ def translate_lucene(querystring: str, default_field: str = "text"
     translator = _Translator(default_field, dismax=False,
                              query_fields=[default_field], mm=None)
     where = translator.visit(_parse(querystring), None)
-    return Translation(where, translator.ranking_terms)
+    return Translation(_nothing_if_empty(where), translator.ranking_terms)
 
 
 def translate_dismax(querystring: str, query_fields: list[str],
@@ -365,4 +380,4 @@ def translate_dismax(querystring: str, query_fields: list[str],
                 len(node.children) == 1:
             node = node.children[0]
         where = translator.visit(node, None)
-    return Translation(where, translator.ranking_terms)
+    return Translation(_nothing_if_empty(where), translator.ranking_terms)
