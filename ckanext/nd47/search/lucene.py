@@ -115,7 +115,7 @@ class _Translator:
         return handler(node, field, positive)
 
     def _visit_SearchField(self, node, field, positive):
-        name = node.name
+        name = _unescape(node.name)
         if name == "*":
             return _TRUE
         return self.visit(node.expr, name, positive)
