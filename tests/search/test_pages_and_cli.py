@@ -41,6 +41,12 @@ class TestPages:
             "sort": "name asc", "page": 1}).body
         assert re.search(r"5\s+(bộ dữ liệu|datasets)", first, re.I)
 
+    def test_search_hint_in_vietnamese_and_english(self, app):
+        assert ("Có thể gõ có dấu hoặc không dấu: “thoi tiet” cũng tìm thấy "
+                "“Thời tiết”.") in app.get("/dataset/").body
+        assert ("You can type with or without diacritics: “thoi tiet” also "
+                "finds “Thời tiết”.") in app.get("/en/dataset/").body
+
     def test_organization_page_counts(self, app):
         response = app.get("/organization/so-xay-dung")
         assert response.status_code == 200

@@ -1,0 +1,1 @@
+"""Translations of ckanext-nd47 (gettext catalogues), shipped as package data."""

@@ -1,0 +1,60 @@
+"""A plain (non-editable) install ships the schemas/ and i18n/ folders."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps",
+         "--no-build-isolation", "-w", str(out), str(ROOT)],
+        check=True, capture_output=True)
+    return next(out.glob("ckanext_nd47-*.whl"))
+
+
+def test_wheel_contains_data_folders(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "ckanext/nd47/schemas/README.md",
+        "ckanext/nd47/i18n/ckanext-nd47.pot",
+        "ckanext/nd47/i18n/vi/LC_MESSAGES/ckanext-nd47.mo",
+        "ckanext/nd47/templates/snippets/search_form.html",
+        "ckanext/nd47/migration/nd47_search/env.py",
+        "ckanext/nd47/migration/nd47_search/alembic.ini",
+        "ckanext/nd47/demo/catalogue.yaml",
+        "ckanext/nd47/demo/files/du-toan-ngan-sach-2025.pdf",
+    ):
+        assert expected in names, expected
+    assert not any(n.startswith(("schemas/", "i18n/", "tests/"))
+                   for n in names)
+
+
+def test_installed_wheel_finds_its_folders(wheel: Path, tmp_path: Path):
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
+                    "--no-index", str(wheel)], check=True,
+                   capture_output=True)
+    probe = (
+        "from ckanext.nd47 import resources\n"
+        "for name in ('schemas', 'i18n'):\n"
+        "    print(resources.data_dir(name))\n"
+    )
+    # run outside the checkout so the repository cannot be picked up
+    result = subprocess.run([str(python), "-c", probe], cwd=tmp_path,
+                            check=True, capture_output=True, text=True)
+    schemas, i18n = (Path(line) for line in result.stdout.split())
+    assert "site-packages" in schemas.parts
+    assert (schemas / "README.md").is_file()
+    assert (i18n / "vi" / "LC_MESSAGES" / "ckanext-nd47.mo").is_file()
