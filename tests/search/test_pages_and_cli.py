@@ -39,7 +39,7 @@ class TestPages:
         assert "Tuyến xe buýt" not in response.body
         first = app.get("/dataset/", query_string={
             "sort": "name asc", "page": 1}).body
-        assert re.search(r"5\s+(bộ dữ liệu|datasets)", first, re.I)
+        assert re.search(r"<h1>\s*5 [^<]*(bộ dữ liệu|datasets)", first, re.I)
 
     def test_search_hint_in_vietnamese_and_english(self, app):
         assert ("Có thể gõ có dấu hoặc không dấu: “thoi tiet” cũng tìm thấy "
