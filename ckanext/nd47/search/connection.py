@@ -252,7 +252,7 @@ def _score(terms: list[str]) -> ColumnElement:
 
     def any_of(words: list[str]) -> ColumnElement:
         queries = [sa.func.plainto_tsquery("simple", w) for w in words if w]
-        combined = queries[0]
+        combined: ColumnElement = queries[0]
         for query in queries[1:]:
             combined = combined.op("||")(query)
         return combined
@@ -271,10 +271,11 @@ def _sort_keys(field: str, score: Optional[ColumnElement]
     if document.is_date_field(field):
         # ISO text sorts chronologically and matches the listing index
         return [_doc.c.doc[field].astext]
-    number = sa.case(
+    number: ColumnElement = sa.case(
         (sa.func.jsonb_typeof(_doc.c.doc[field]) == "number",
          sa.cast(_doc.c.doc[field].astext, sa.Numeric)))
-    value = sa.collate(_doc.c.fields[field][0].astext, VIETNAMESE_COLLATION)
+    value: ColumnElement = sa.collate(_doc.c.fields[field][0].astext,
+                                      VIETNAMESE_COLLATION)
     return [number, value]
 
 

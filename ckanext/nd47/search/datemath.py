@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
@@ -21,14 +22,24 @@ _EXPR_RE = re.compile(
     r"(?P<ops>(?:[+-]\d{1,6}[A-Z]+|/[A-Z]+)*)$"
 )
 _OP_RE = re.compile(r"([+-]\d{1,6}|/)([A-Z]+)")
-_TRUNCATE = {
-    "years": dict(month=1, day=1, hour=0, minute=0, second=0, microsecond=0),
-    "months": dict(day=1, hour=0, minute=0, second=0, microsecond=0),
-    "days": dict(hour=0, minute=0, second=0, microsecond=0),
-    "hours": dict(minute=0, second=0, microsecond=0),
-    "minutes": dict(second=0, microsecond=0),
-    "seconds": dict(microsecond=0),
-}
+_UNIT_ORDER = ["years", "months", "days", "hours", "minutes", "seconds"]
+
+
+def _truncate(value: dt.datetime, unit: str) -> dt.datetime:
+    """Round down to the start of ``unit`` (Solr's ``/DAY`` etc.)."""
+    level = _UNIT_ORDER.index(unit)
+    value = value.replace(microsecond=0)
+    if level <= 4:
+        value = value.replace(second=0)
+    if level <= 3:
+        value = value.replace(minute=0)
+    if level <= 2:
+        value = value.replace(hour=0)
+    if level <= 1:
+        value = value.replace(day=1)
+    if level == 0:
+        value = value.replace(month=1)
+    return value
 
 
 def _unit(name: str) -> str:
@@ -53,7 +64,8 @@ def parse(expression: str, now: dt.datetime | None = None) -> dt.datetime:
     for amount, unit_name in _OP_RE.findall(match.group("ops")):
         unit = _unit(unit_name)
         if amount == "/":
-            value = value.replace(**_TRUNCATE[unit])
+            value = _truncate(value, unit)
         else:
-            value = value + relativedelta(**{unit: int(amount)})
+            shift: dict[str, Any] = {unit: int(amount)}
+            value = value + relativedelta(**shift)
     return value

@@ -232,7 +232,7 @@ class _Translator:
         return _doc.c.fields.has_key(field)
 
     def _term(self, field: Optional[str], value: str, positive: bool,
-              phrase: bool) -> ColumnElement:
+              phrase: bool) -> Optional[ColumnElement]:
         text_fields = self._text_fields(field)
         if not text_fields:
             return _doc.c.fields.contains({field: [value]})
@@ -296,6 +296,7 @@ class _Translator:
             _doc.c.fields[field]).table_valued("value")
         if not bounds:
             return self._exists(field)
+        column: ColumnElement
         if all(_NUMBER_RE.match(b) for b in bounds):
             column = sa.case(
                 (value.c.value.op("~")(r"^-?\d+(\.\d+)?$"),
