@@ -126,11 +126,10 @@ class PostgresSearchConnection:
                 .where(condition)).scalar_one()
             docs: list[dict[str, Any]] = []
             if rows and hits > start:
-                page = (sa.select(_doc.c.doc, score.label("score"))
+                page = (sa.select(score.label("score"), *_fl_columns(fl))
                         .where(condition).order_by(*order_by)
                         .limit(rows).offset(start))
-                docs = [_select_fields(doc, row_score, fl)
-                        for doc, row_score in conn.execute(page)]
+                docs = [_result_doc(fl, row) for row in conn.execute(page)]
             facets = {}
             if str(params.get("facet", "false")).lower() == "true":
                 facets = self._facets(conn, condition, params)
@@ -279,13 +278,22 @@ def _sort_keys(field: str, score: Optional[ColumnElement]
     return [number, value]
 
 
-def _select_fields(doc: dict[str, Any], score: float,
-                   fl: list[str]) -> dict[str, Any]:
+def _fl_columns(fl: list[str]) -> list[ColumnElement]:
+    """Only the stored fields ``fl`` asks for: the full document carries
+    two copies of the dataset dict, which most searches do not need."""
     if "*" in fl:
-        selected = dict(doc)
-    else:
-        selected = {f: doc[f] for f in fl if f in doc}
-    if "score" in fl:
-        selected["score"] = score
-    return selected
+        return [_doc.c.doc]
+    return [_doc.c.doc[f] for f in fl if f != "score"]
 
+
+def _result_doc(fl: list[str], row: Any) -> dict[str, Any]:
+    score, *values = row
+    if "*" in fl:
+        result = dict(values[0])
+    else:
+        # Solr does not store empty fields, so a missing one is left out
+        result = {f: v for f, v in zip([f for f in fl if f != "score"],
+                                       values) if v is not None}
+    if "score" in fl:
+        result["score"] = score
+    return result
