@@ -84,6 +84,9 @@ def load(n: int, seed: int) -> None:
                            "format": f}
                           for f in rng.sample(FORMATS, rng.randint(1, 3))],
         })
+        if (i + 1) % 100 == 0:
+            # keep the ORM session small; it is the loader's cost, not CKAN's
+            model.Session.remove()
         if (i + 1) % 1000 == 0:
             rate = (i + 1 - existing) / (time.perf_counter() - started)
             print(f"  created {i + 1}/{n} datasets ({rate:.0f}/s)",
