@@ -46,6 +46,10 @@ class TestPages:
                 "“Thời tiết”.") in app.get("/dataset/").body
         assert ("You can type with or without diacritics: “thoi tiet” also "
                 "finds “Thời tiết”.") in app.get("/en/dataset/").body
+        assert "nd47-search-hint" in app.get("/organization/so-xay-dung").body
+        # agency and group lists are not searched by nd47_search
+        assert "nd47-search-hint" not in app.get("/organization/").body
+        assert "nd47-search-hint" not in app.get("/group/").body
 
     def test_organization_page_counts(self, app):
         response = app.get("/organization/so-xay-dung")
