@@ -5,6 +5,11 @@ One row per indexed dataset: the document exactly as CKAN built it for Solr
 (``fields``, for ``fq`` filters and facets), folded text of the full-text
 fields (``folded``, for fielded text queries) and two weighted tsvectors: one
 of the lower-cased original text, one of the diacritic-free text.
+
+The fields CKAN puts in every query (site, state, capacity, dataset type,
+permission labels) and the identifiers are also real columns: PostgreSQL
+keeps statistics on columns but not inside jsonb, and without them it takes
+"every dataset is public" for a selective filter.
 """
 from __future__ import annotations
 
@@ -18,7 +23,14 @@ search_document = sa.Table(
     tk.BaseModel.metadata,
     sa.Column("index_id", sa.Text, primary_key=True),
     sa.Column("package_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text),
     sa.Column("site_id", sa.Text, nullable=False),
+    sa.Column("entity_type", sa.Text),
+    sa.Column("state", sa.Text),
+    sa.Column("capacity", sa.Text),
+    sa.Column("dataset_type", sa.Text),
+    sa.Column("permission_labels", postgresql.ARRAY(sa.Text),
+              nullable=False, server_default="{}"),
     sa.Column("doc", postgresql.JSONB, nullable=False),
     sa.Column("fields", postgresql.JSONB, nullable=False),
     sa.Column("folded", postgresql.JSONB, nullable=False),

@@ -227,9 +227,8 @@ def _weighted_vector(parts: list[str]) -> ColumnElement:
 
 def _upsert(row: dict[str, Any]) -> sa.sql.Executable:
     values = {
+        **{column: row[column] for column in document.COLUMN_FIELDS.values()},
         "index_id": row["index_id"],
-        "package_id": row["package_id"],
-        "site_id": row["site_id"],
         "doc": row["doc"],
         "fields": row["fields"],
         "folded": row["folded"],

@@ -42,6 +42,16 @@ _DATE_FIELDS = frozenset({"metadata_created", "metadata_modified",
                           "indexed_ts"})
 
 
+# Fields stored in columns of their own (see model/search_document.py):
+# field name -> column name. permission_labels is an array column.
+COLUMN_FIELDS = {
+    "id": "package_id", "name": "name", "site_id": "site_id",
+    "entity_type": "entity_type", "state": "state", "capacity": "capacity",
+    "dataset_type": "dataset_type", "permission_labels": "permission_labels",
+}
+ARRAY_COLUMN_FIELDS = frozenset({"permission_labels"})
+
+
 def is_text_field(field: str) -> bool:
     return field in _TEXT_FIELDS or field.startswith(_TEXT_PREFIXES)
 
@@ -92,7 +102,15 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
 
     folded = {key: text.fold(value) for key, value in searchable.items()}
 
+    columns: dict[str, Any] = {}
+    for field, column in COLUMN_FIELDS.items():
+        values = fields.get(field, [])
+        if field in ARRAY_COLUMN_FIELDS:
+            columns[column] = values
+        else:
+            columns[column] = values[0] if values else None
     return {
+        **columns,
         "index_id": doc["index_id"],
         "package_id": doc["id"],
         "site_id": doc["site_id"],

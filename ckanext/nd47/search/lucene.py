@@ -51,6 +51,16 @@ class Translation:
     ranking_terms: list[str]
 
 
+def _exact(field: str, value: str) -> ColumnElement:
+    """``field`` holds ``value`` (a string field: exact match)."""
+    column = document.COLUMN_FIELDS.get(field)
+    if column in document.ARRAY_COLUMN_FIELDS:
+        return _doc.c[column].contains([value])
+    if column:
+        return _doc.c[column] == value
+    return _doc.c.fields.contains({field: [value]})
+
+
 def _unescape(value: str) -> str:
     return _ESCAPE_RE.sub(r"\1", value)
 
@@ -235,7 +245,8 @@ class _Translator:
               phrase: bool) -> Optional[ColumnElement]:
         text_fields = self._text_fields(field)
         if not text_fields:
-            return _doc.c.fields.contains({field: [value]})
+            assert field is not None  # unfielded terms always have text
+            return _exact(field, value)
         folded = " ".join(text.words(text.fold(value)))
         if not folded:
             return None

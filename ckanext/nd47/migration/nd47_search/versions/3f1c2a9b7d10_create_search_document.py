@@ -21,7 +21,14 @@ def upgrade():
         "nd47_search_document",
         sa.Column("index_id", sa.Text, primary_key=True),
         sa.Column("package_id", sa.Text, nullable=False),
+        sa.Column("name", sa.Text),
         sa.Column("site_id", sa.Text, nullable=False),
+        sa.Column("entity_type", sa.Text),
+        sa.Column("state", sa.Text),
+        sa.Column("capacity", sa.Text),
+        sa.Column("dataset_type", sa.Text),
+        sa.Column("permission_labels", postgresql.ARRAY(sa.Text),
+                  nullable=False, server_default="{}"),
         sa.Column("doc", postgresql.JSONB, nullable=False),
         sa.Column("fields", postgresql.JSONB, nullable=False),
         sa.Column("folded", postgresql.JSONB, nullable=False),
@@ -35,6 +42,13 @@ def upgrade():
     op.create_index(
         "nd47_search_document_package_id_idx",
         "nd47_search_document", ["package_id"],
+    )
+    op.create_index(
+        "nd47_search_document_name_idx", "nd47_search_document", ["name"],
+    )
+    op.create_index(
+        "nd47_search_document_permission_labels_idx", "nd47_search_document",
+        ["permission_labels"], postgresql_using="gin",
     )
     # field:value filters use jsonb containment (fields @> {"f": ["v"]})
     op.create_index(
@@ -77,5 +91,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table("nd47_search_document")
-    op.execute("DROP FUNCTION nd47_search_timestamp(text)")
-    op.execute("DROP COLLATION nd47_search_vi")
+    op.execute("DROP FUNCTION IF EXISTS nd47_search_timestamp(text)")
+    op.execute("DROP COLLATION IF EXISTS nd47_search_vi")
