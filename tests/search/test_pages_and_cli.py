@@ -129,3 +129,26 @@ class TestSolrStaysAvailable:
         connection = ckan_search_query.make_connection()
         assert not isinstance(connection, pysolr.Solr)
         assert ckan_search.check_solr_schema_version() is False
+
+
+class TestMigrations:
+    def test_down_and_up_again_then_rebuild(self, cli, catalogue: Catalogue):
+        import sqlalchemy as sa
+        from ckan import model
+
+        ini = tk.config["__file__"]
+        before = search(rows=0)["count"]
+        for command in ("downgrade", "upgrade"):
+            result = cli.invoke(ckan_cli(), ["-c", ini, "db", command,
+                                             "-p", "nd47_search"])
+            assert result.exit_code == 0, result.output
+            present = sa.inspect(model.meta.engine).has_table(
+                "nd47_search_document")
+            assert present is (command == "upgrade")
+        assert search(rows=0)["count"] == 0
+        result = cli.invoke(ckan_cli(), ["-c", ini, "search-index",
+                                         "rebuild", "-q"])
+        assert result.exit_code == 0, result.output
+        assert search(rows=0)["count"] == before
+        assert {d["name"] for d in search(q="thoi tiet")["results"]} == {
+            "thoi-tiet", "kieu-khac"}
