@@ -7,9 +7,10 @@ fields (``folded``, for fielded text queries) and two weighted tsvectors: one
 of the lower-cased original text, one of the diacritic-free text.
 
 The fields CKAN puts in every query (site, state, capacity, dataset type,
-permission labels) and the identifiers are also real columns: PostgreSQL
-keeps statistics on columns but not inside jsonb, and without them it takes
-"every dataset is public" for a selective filter.
+permission labels), the identifiers and the sort keys of CKAN's listings are
+also real columns: PostgreSQL keeps statistics on columns but not inside
+jsonb (without them it takes "every dataset is public" for a selective
+filter), and a sort must not unpack the large ``doc`` of every row.
 """
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ search_document = sa.Table(
     sa.Column("dataset_type", sa.Text),
     sa.Column("permission_labels", postgresql.ARRAY(sa.Text),
               nullable=False, server_default="{}"),
+    sa.Column("title_string", sa.Text),
+    sa.Column("metadata_created", sa.Text),
+    sa.Column("metadata_modified", sa.Text),
     sa.Column("doc", postgresql.JSONB, nullable=False),
     sa.Column("fields", postgresql.JSONB, nullable=False),
     sa.Column("folded", postgresql.JSONB, nullable=False),

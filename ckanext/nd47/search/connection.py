@@ -121,15 +121,21 @@ class PostgresSearchConnection:
         with self.engine.connect() as conn:
             order_by = self._order_by(conn, params.get("sort"),
                                       score if ranked else None)
-            hits = conn.execute(
-                sa.select(sa.func.count()).select_from(_doc)
-                .where(condition)).scalar_one()
             docs: list[dict[str, Any]] = []
-            if rows and hits > start:
-                page = (sa.select(score.label("score"), *_fl_columns(fl))
+            hits = None
+            if rows:
+                # the page and the total in one pass over the matches
+                page = (sa.select(sa.func.count().over(),
+                                  score.label("score"), *_fl_columns(fl))
                         .where(condition).order_by(*order_by)
                         .limit(rows).offset(start))
-                docs = [_result_doc(fl, row) for row in conn.execute(page)]
+                for total, *row in conn.execute(page):
+                    hits = total
+                    docs.append(_result_doc(fl, row))
+            if hits is None:  # no page asked for, or past the last one
+                hits = conn.execute(
+                    sa.select(sa.func.count()).select_from(_doc)
+                    .where(condition)).scalar_one()
             facets = {}
             if str(params.get("facet", "false")).lower() == "true":
                 facets = self._facets(conn, condition, params)
@@ -244,7 +250,8 @@ def _upsert(row: dict[str, Any]) -> sa.sql.Executable:
 
 
 def _score(terms: list[str]) -> ColumnElement:
-    """Relevance: diacritic-free match, plus a boost for exact diacritics."""
+    """Relevance: diacritic-free match, plus a boost for the words typed
+    with diacritics that match them exactly."""
     if not terms:
         return sa.literal(1.0, sa.Float)
 
@@ -256,25 +263,32 @@ def _score(terms: list[str]) -> ColumnElement:
         return combined
 
     folded = [" ".join(text.words(text.fold(t))) for t in terms]
-    exact = [" ".join(text.words(t)) for t in terms]
-    return (sa.func.ts_rank(_doc.c.text_folded, any_of(folded))
-            + _EXACT_RANK_BOOST
-            * sa.func.ts_rank(_doc.c.text_exact, any_of(exact)))
+    relevance = sa.func.ts_rank(_doc.c.text_folded, any_of(folded))
+    accented = [" ".join(text.words(t)) for t in terms
+                if text.has_diacritics(t)]
+    if not accented:
+        # typed without diacritics: every diacritic variant is as good
+        return relevance
+    return relevance + _EXACT_RANK_BOOST * sa.func.ts_rank(
+        _doc.c.text_exact, any_of(accented))
 
 
 def _sort_keys(field: str, score: Optional[ColumnElement]
                ) -> list[ColumnElement]:
     if field == "score":
         return [score] if score is not None else []
+    column = document.COLUMN_FIELDS.get(field)
+    if column in ("title_string",):
+        # matches the index on title_string COLLATE nd47_search_vi
+        return [sa.collate(_doc.c[column], VIETNAMESE_COLLATION)]
+    if column and column not in document.ARRAY_COLUMN_FIELDS:
+        return [_doc.c[column]]
+    value: ColumnElement = _doc.c.fields[field][0].astext
     if document.is_date_field(field):
-        # ISO text sorts chronologically and matches the listing index
-        return [_doc.c.doc[field].astext]
+        return [value]  # ISO text sorts chronologically
     number: ColumnElement = sa.case(
-        (sa.func.jsonb_typeof(_doc.c.doc[field]) == "number",
-         sa.cast(_doc.c.doc[field].astext, sa.Numeric)))
-    value: ColumnElement = sa.collate(_doc.c.fields[field][0].astext,
-                                      VIETNAMESE_COLLATION)
-    return [number, value]
+        (value.op("~")(r"^-?\d+(\.\d+)?$"), sa.cast(value, sa.Numeric)))
+    return [number, sa.collate(value, VIETNAMESE_COLLATION)]
 
 
 def _fl_columns(fl: list[str]) -> list[ColumnElement]:

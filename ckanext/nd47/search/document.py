@@ -48,6 +48,8 @@ COLUMN_FIELDS = {
     "id": "package_id", "name": "name", "site_id": "site_id",
     "entity_type": "entity_type", "state": "state", "capacity": "capacity",
     "dataset_type": "dataset_type", "permission_labels": "permission_labels",
+    "title_string": "title_string", "metadata_created": "metadata_created",
+    "metadata_modified": "metadata_modified",
 }
 ARRAY_COLUMN_FIELDS = frozenset({"permission_labels"})
 

@@ -29,6 +29,9 @@ def upgrade():
         sa.Column("dataset_type", sa.Text),
         sa.Column("permission_labels", postgresql.ARRAY(sa.Text),
                   nullable=False, server_default="{}"),
+        sa.Column("title_string", sa.Text),
+        sa.Column("metadata_created", sa.Text),
+        sa.Column("metadata_modified", sa.Text),
         sa.Column("doc", postgresql.JSONB, nullable=False),
         sa.Column("fields", postgresql.JSONB, nullable=False),
         sa.Column("folded", postgresql.JSONB, nullable=False),
@@ -83,10 +86,14 @@ def upgrade():
             CREATE COLLATION IF NOT EXISTS nd47_search_vi FROM "C";
         END $$
     """)
-    op.create_index(
-        "nd47_search_document_modified_idx", "nd47_search_document",
-        [sa.text("(doc ->> 'metadata_modified') DESC")],
-    )
+    # the listings CKAN offers: by title, by modification or creation date
+    op.execute(
+        "CREATE INDEX nd47_search_document_title_idx ON nd47_search_document"
+        " (title_string COLLATE nd47_search_vi)")
+    op.create_index("nd47_search_document_modified_idx",
+                    "nd47_search_document", ["metadata_modified"])
+    op.create_index("nd47_search_document_created_idx",
+                    "nd47_search_document", ["metadata_created"])
 
 
 def downgrade():
