@@ -124,14 +124,23 @@ class PostgresSearchConnection:
             docs: list[dict[str, Any]] = []
             hits = None
             if rows:
-                # the page and the total in one pass over the matches
-                page = (sa.select(sa.func.count().over(),
-                                  score.label("score"), *_fl_columns(fl))
-                        .where(condition).order_by(*order_by)
-                        .limit(rows).offset(start))
-                for total, *row in conn.execute(page):
+                # the page and the total in one pass over the matches, then
+                # the stored fields of that page only: unpacking the large
+                # documents of every match would dominate the query
+                page = conn.execute(
+                    sa.select(_doc.c.index_id, sa.func.count().over(),
+                              score.label("score"))
+                    .where(condition).order_by(*order_by)
+                    .limit(rows).offset(start)).all()
+                ids = [index_id for index_id, _, _ in page]
+                stored = {
+                    index_id: values for index_id, *values in conn.execute(
+                        sa.select(_doc.c.index_id, *_fl_columns(fl))
+                        .where(_doc.c.index_id.in_(ids)))
+                } if ids else {}
+                for index_id, total, row_score in page:
                     hits = total
-                    docs.append(_result_doc(fl, row))
+                    docs.append(_result_doc(fl, row_score, stored[index_id]))
             if hits is None:  # no page asked for, or past the last one
                 hits = conn.execute(
                     sa.select(sa.func.count()).select_from(_doc)
@@ -299,8 +308,9 @@ def _fl_columns(fl: list[str]) -> list[ColumnElement]:
     return [_doc.c.doc[f] for f in fl if f != "score"]
 
 
-def _result_doc(fl: list[str], row: Any) -> dict[str, Any]:
-    score, *values = row
+def _result_doc(fl: list[str], score: float,
+                values: list[Any]) -> dict[str, Any]:
+    """A result as Solr returns it: the ``fl`` fields, and ``score``."""
     if "*" in fl:
         result = dict(values[0])
     else:
