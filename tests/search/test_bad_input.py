@@ -61,6 +61,9 @@ def _error_message(response) -> str:
     ({"facet.field": "not json ["}, "facet.field"),
     ({"q": "_val_:\"sum(1,2)\""}, "Magic fields"),
     ({"q": "{!lucene}name:x"}, "Local parameters"),
+    ({"fq": "(" * 3000 + "tags:a" + ")" * 3000}, "lồng nhau quá sâu"),
+    ({"q": "thoi " * 1100}, "quá nhiều điều kiện"),
+    ({"fq": " OR ".join(["tags:a"] * 1100)}, "quá nhiều điều kiện"),
 ])
 def test_bad_parameters_get_a_4xx_with_a_message(app, params, message):
     before = _stored_state()

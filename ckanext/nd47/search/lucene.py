@@ -36,6 +36,9 @@ _WILDCARD_RE = re.compile(r"(?<!\\)[*?]")
 _MM_RE = re.compile(r"(\d+)\s*<\s*(-?\d+%?)")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
+# as Solr's maxBooleanClauses: a bound on the SQL one query can build
+MAX_CLAUSES = 1024
+
 _TRUE: ColumnElement = sa.true()
 _FALSE: ColumnElement = sa.false()
 
@@ -108,6 +111,14 @@ class _Translator:
         self.query_fields = query_fields
         self.mm = mm
         self.ranking_terms: list[str] = []
+        self.clauses = 0
+
+    def _count_clause(self) -> None:
+        self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            raise QuerySyntaxError(
+                f"Truy vấn có quá nhiều điều kiện (tối đa {MAX_CLAUSES}) / "
+                f"The query has too many clauses (at most {MAX_CLAUSES})")
 
     # -- dispatch -------------------------------------------------------
     def visit(
@@ -199,6 +210,7 @@ class _Translator:
 
     # -- leaves -----------------------------------------------------------
     def _visit_Word(self, node, field, positive):
+        self._count_clause()
         raw = node.value
         if raw == "*":
             return self._exists(field)
@@ -207,10 +219,12 @@ class _Translator:
         return self._term(field, _unescape(raw), positive, phrase=False)
 
     def _visit_Phrase(self, node, field, positive):
+        self._count_clause()
         value = _unescape(node.value[1:-1])
         return self._term(field, value, positive, phrase=True)
 
     def _visit_Range(self, node, field, positive):
+        self._count_clause()
         if field is None:
             raise QuerySyntaxError(
                 "Khoảng giá trị cần có tên trường, ví dụ "
@@ -222,10 +236,12 @@ class _Translator:
             node.include_low, node.include_high)
 
     def _visit_From(self, node, field, positive):
+        self._count_clause()
         return self._range(field, _unescape(node.a.value), "*",
                            node.include, True)
 
     def _visit_To(self, node, field, positive):
+        self._count_clause()
         return self._range(field, "*", _unescape(node.a.value),
                            True, node.include)
 
@@ -353,13 +369,21 @@ def _looks_like_date(value: str) -> bool:
         re.match(r"^\d{4}-\d{2}-\d{2}", value))
 
 
+_TOO_DEEP = QuerySyntaxError(
+    "Truy vấn lồng nhau quá sâu / The query is nested too deeply")
+
+
 def _parse(querystring: str) -> tree.Item:
     try:
         return _lucene_parser.parse(querystring)
+    except RecursionError:
+        raise _TOO_DEEP from None
     except (ParseError, TypeError, ValueError, IndexError) as error:
+        shown = querystring if len(querystring) <= 200 else \
+            querystring[:200] + "…"
         raise QuerySyntaxError(
-            f"Cú pháp truy vấn không hợp lệ: {querystring!r} / "
-            f"Invalid query syntax: {querystring!r} ({error})"
+            f"Cú pháp truy vấn không hợp lệ: {shown!r} / "
+            f"Invalid query syntax: {shown!r} ({error})"
         ) from None
 
 
@@ -368,7 +392,10 @@ def translate_lucene(querystring: str, default_field: str = "text"
     """Translate a standard (lucene) query: ``fq`` and fielded ``q``."""
     translator = _Translator(default_field, dismax=False,
                              query_fields=[default_field], mm=None)
-    where = translator.visit(_parse(querystring), None)
+    try:
+        where = translator.visit(_parse(querystring), None)
+    except RecursionError:
+        raise _TOO_DEEP from None
     return Translation(_nothing_if_empty(where), translator.ranking_terms)
 
 
@@ -380,7 +407,7 @@ def translate_dismax(querystring: str, query_fields: list[str],
     try:
         node = _lucene_parser.parse(querystring)
         where = translator.visit(node, None)
-    except (ParseError, TypeError, ValueError, IndexError,
+    except (ParseError, TypeError, ValueError, IndexError, RecursionError,
             QuerySyntaxError):
         # dismax takes what it cannot parse as plain words
         translator = _Translator("text", dismax=True,
