@@ -21,6 +21,7 @@ INJECTIONS = [
     "nd47_search_document; DELETE FROM nd47_search_document",
     "$$; DROP TABLE nd47_search_document; $$",
     "\\'\\\"\\\\",
+    "thoi\x00tiet",
 ]
 
 

@@ -55,6 +55,18 @@ def _as_list(value: Any) -> list[str]:
     return [v for v in value if v is not None]
 
 
+def _reject_nul(q: str, params: dict[str, Any]) -> None:
+    """PostgreSQL text cannot hold NUL; say so instead of failing later."""
+    values = [q]
+    for value in params.values():
+        values.extend(_as_list(value) if isinstance(value, (str, list))
+                      else [])
+    if any("\x00" in v for v in values if isinstance(v, str)):
+        raise lucene.QuerySyntaxError(
+            "Tham số tìm kiếm chứa ký tự NUL không hợp lệ / "
+            "A search parameter contains an invalid NUL character")
+
+
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
     value = params.get(name, default)
     try:
@@ -100,6 +112,7 @@ class PostgresSearchConnection:
     def search(self, q: Optional[str] = None, **params: Any
                ) -> SearchResponse:
         q = q or params.get("q") or "*:*"
+        _reject_nul(q, params)
         translation = self._translate_q(q, params)
         where = [translation.where]
         for fq in _as_list(params.get("fq")):
