@@ -31,6 +31,7 @@ setup(
             "migration/*/*",
             "migration/*/versions/*.py",
             "demo/*.yaml",
+            "compliance/rulebooks/*.yaml",
             "demo/files/*",
         ],
         "ckanext.nd47.schemas": ["*.yaml", "*.json", "*.md"],

@@ -32,6 +32,7 @@ def test_wheel_contains_data_folders(wheel: Path):
         "ckanext/nd47/migration/nd47_search/env.py",
         "ckanext/nd47/migration/nd47_search/alembic.ini",
         "ckanext/nd47/demo/catalogue.yaml",
+        "ckanext/nd47/compliance/rulebooks/decree-47-2020.yaml",
         "ckanext/nd47/demo/files/du-toan-ngan-sach-2025.pdf",
     ):
         assert expected in names, expected
