@@ -33,6 +33,8 @@ setup(
             "demo/*.yaml",
             "compliance/rulebooks/*.yaml",
             "demo/files/*",
+            "config_declaration.yaml",
+            "data/*.json.gz",
         ],
         "ckanext.nd47.schemas": ["*.yaml", "*.json", "*.md"],
         "ckanext.nd47.i18n": ["*.pot", "*/LC_MESSAGES/*.po", "*/LC_MESSAGES/*.mo"],

@@ -8,24 +8,53 @@ import ckan.plugins.toolkit as tk
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.nd47 import resources
+from ckanext.nd47 import facets, resources
+from ckanext.nd47.compliance import indexing
 from ckanext.nd47.search import seam
 
 
 @tk.blanket.cli
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
 class Nd47Plugin(DefaultTranslation, p.SingletonPlugin):
-    """The provincial open-data portal: templates, commands, translations."""
+    """The provincial open-data portal: schemas' validators, compliance,
+    templates, commands, translations."""
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
     p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+    def declare_config_options(
+        self, declaration: Declaration, key: Key
+    ) -> None:
+        # database and service entries have no files; open datasets are
+        # held to their resources by the compliance rules instead
+        declaration[key.ckan.dataset.create_on_ui_requires_resources] \
+            .set_default(False)
+        declaration.load_dict(resources.config_declaration())
 
     def i18n_directory(self) -> str:
         return str(resources.data_dir("i18n"))
 
     def i18n_domain(self) -> str:
         return "ckanext-nd47"
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return indexing.prepare(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return facets.label_items(search_results)
+
+    def dataset_facets(self, facets_dict: dict[str, Any],
+                       package_type: str) -> dict[str, Any]:
+        return facets.dataset_facets(facets_dict, package_type)
 
 
 class Nd47SearchPlugin(p.SingletonPlugin):

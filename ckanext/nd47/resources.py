@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import importlib.resources
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 
 def data_dir(name: str) -> Path:
     """The folder ``name`` (``"schemas"`` or ``"i18n"``) of this package."""
     return Path(str(importlib.resources.files(f"ckanext.nd47.{name}")))
+
+
+def config_declaration() -> dict[str, Any]:
+    """The ``ckanext.nd47.*`` settings declared in config_declaration.yaml."""
+    path = Path(__file__).resolve().parent / "config_declaration.yaml"
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)

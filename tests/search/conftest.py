@@ -1,7 +1,7 @@
 """A small, fully known catalogue for the search tests.
 
 Two agencies, four users and datasets that are public, private, draft,
-of another dataset type, with extras, several formats and Vietnamese text
+of another dataset type (a data-sharing service), with extras, several formats and Vietnamese text
 with and without diacritics. Built once per module through the action API,
 so it is indexed by the nd47_search backend exactly as in production.
 """
@@ -15,6 +15,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.cli.db import _run_migrations
 from ckan.tests import factories
+
+from tests import factories as nd47_factories
 
 
 @dataclasses.dataclass
@@ -57,10 +59,10 @@ def catalogue(reset_db, reset_index) -> Catalogue:
     editor_a = factories.User(name="bien-tap-y-te")
     member_b = factories.User(name="thanh-vien-xay-dung")
     citizen = factories.User(name="cong-dan")
-    org_a = factories.Organization(
+    org_a = nd47_factories.Agency(
         name="so-y-te", title="Sở Y tế",
         users=[{"name": editor_a["name"], "capacity": "editor"}])
-    org_b = factories.Organization(
+    org_b = nd47_factories.Agency(
         name="so-xay-dung", title="Sở Xây dựng",
         users=[{"name": member_b["name"], "capacity": "member"}])
     group = factories.Group(name="moi-truong", title="Môi trường")
@@ -68,7 +70,10 @@ def catalogue(reset_db, reset_index) -> Catalogue:
     def dataset(name: str, title: str, org: dict[str, Any],
                 **extra: Any) -> dict[str, Any]:
         extra.setdefault("notes", f"Mô tả của {title}.")
-        return factories.Dataset(
+        factory = nd47_factories.OpenDataset
+        if extra.get("type") == "data-service":
+            factory = nd47_factories.DataService
+        return factory(
             name=name, title=title, owner_org=org["id"],
             user=sysadmin if "user" not in extra else extra.pop("user"),
             **extra)
@@ -91,7 +96,7 @@ def catalogue(reset_db, reset_index) -> Catalogue:
         tags=[{"name": "dat dai"}], resources=_resources("CSV"))
     datasets["benh-vien"] = dataset(
         "benh-vien", "Danh sách bệnh viện", org_a,
-        tags=[{"name": "y tế"}], resources=_resources("PDF"),
+        tags=[{"name": "y tế"}], resources=_resources("PDF", "CSV"),
         extras=[{"key": "tan_suat", "value": "Hàng tháng"}])
     datasets["xe-buyt"] = dataset(
         "xe-buyt", "Tuyến xe buýt nội tỉnh", org_b,
@@ -106,7 +111,7 @@ def catalogue(reset_db, reset_index) -> Catalogue:
         resources=_resources("CSV"))
     datasets["kieu-khac"] = dataset(
         "kieu-khac", "Dịch vụ chia sẻ thời tiết", org_a,
-        type="nd47-test-service", resources=_resources("JSON"))
+        type="data-service", resources=_resources("JSON"))
     fresh = {
         name: tk.get_action("package_show")(
             {"ignore_auth": True}, {"id": d["id"]})

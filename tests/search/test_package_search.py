@@ -92,7 +92,7 @@ class TestFilters:
 
     def test_numeric_range(self):
         assert set(names(search(fq="num_resources:[2 TO *]", rows=50))) == {
-            "thoi-tiet", "dat-dai"}
+            "thoi-tiet", "dat-dai", "benh-vien"}
         assert set(names(search(fq="num_resources:{2 TO *]"))) == {
             "dat-dai"}
 
@@ -103,7 +103,7 @@ class TestFilters:
             "dat-dai"}
 
     def test_dataset_type(self):
-        assert names(search(fq="dataset_type:nd47-test-service")) == [
+        assert names(search(fq="dataset_type:data-service")) == [
             "kieu-khac"]
         assert "kieu-khac" not in names(search(
             fq="+dataset_type:dataset", rows=50))
@@ -145,10 +145,10 @@ class TestFacets:
         result = search(**{"facet.field": '["res_format"]',
                            "facet.limit": 2})
         assert list(result["facets"]["res_format"].items()) == [
-            ("CSV", 3), ("JSON", 3)]
+            ("CSV", 4), ("JSON", 3)]
         result = search(**{"facet.field": '["res_format"]',
                            "facet.mincount": 2})
-        assert result["facets"]["res_format"] == {"CSV": 3, "JSON": 3}
+        assert result["facets"]["res_format"] == {"CSV": 4, "JSON": 3}
         result = search(**{"facet.field": '["res_format"]',
                            "facet.limit": -1})
         assert len(result["facets"]["res_format"]) == 4

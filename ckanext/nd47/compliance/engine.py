@@ -75,6 +75,8 @@ class Rulebook:
     title: dict[str, str]
     applies_to: dict[str, Any]
     rules: tuple[Rule, ...]
+    vocabularies: dict[str, tuple[str, ...]] = dataclasses.field(
+        default_factory=dict)
 
     def applies(self, dataset: Mapping[str, Any]) -> bool:
         return all(dataset.get(field) == value
@@ -128,6 +130,8 @@ def parse(data: Mapping[str, Any], source: str = "rulebook") -> Rulebook:
         title=_bilingual(data["title"], source),
         applies_to=dict(data.get("applies_to") or {}),
         rules=tuple(rules),
+        vocabularies={name: tuple(str(v) for v in values)
+                      for name, values in vocabularies.items()},
     )
 
 
