@@ -73,3 +73,12 @@ class DataService(factories.Dataset):
     protocol = "REST"
     access_conditions = "open"
     service_status = "active"
+
+
+def api_token(user: dict[str, Any]) -> str:
+    """An API token of ``user`` for the Authorization header."""
+    return factories.APIToken(user=user["name"])["token"]
+
+
+def sysadmin() -> dict[str, Any]:
+    return factories.Sysadmin()

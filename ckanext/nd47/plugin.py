@@ -18,6 +18,7 @@ from ckanext.nd47.search import seam
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers
+@tk.blanket.blueprints
 class Nd47Plugin(DefaultTranslation, p.SingletonPlugin):
     """The provincial open-data portal: schemas' validators, compliance,
     templates, commands, translations."""

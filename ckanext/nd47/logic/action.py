@@ -13,7 +13,8 @@ from ckanext.nd47.logic import schema
 from ckanext.nd47.logic.auth import stewarded_organizations
 from ckanext.nd47.logic.validators import parse_date
 
-__all__ = ["nd47_compliance_show", "nd47_compliance_summary"]
+__all__ = ["nd47_compliance_show", "nd47_compliance_summary",
+           "resource_delete"]
 
 _PAGE = 500
 
@@ -145,6 +146,26 @@ def nd47_compliance_summary(context: Context,
     agencies.sort(key=lambda a: a["name"])
     return {"rulebook": rulebook_dict(gate.rulebook()),
             "agencies": agencies}
+
+
+@tk.chained_action
+def resource_delete(up_func: Any, context: Context,
+                    data_dict: DataDict) -> Any:
+    """CKAN's resource_delete, refusing with the failing rules when the
+    deletion would leave a public open dataset non-compliant.
+
+    CKAN's own resource_delete expects every package_update refusal to be
+    about a resource (``error_dict['resources']``) and fails with a
+    KeyError otherwise; resource_create and resource_update already fall
+    back to the whole error, which is what this restores.
+    """
+    try:
+        return up_func(context, data_dict)
+    except KeyError as error:
+        refusal = error.__context__
+        if isinstance(refusal, tk.ValidationError):
+            raise tk.ValidationError(refusal.error_dict) from None
+        raise
 
 
 def _is_sysadmin(user: str, context: Context) -> bool:

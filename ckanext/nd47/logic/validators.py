@@ -92,10 +92,11 @@ def nd47_text(key: FlattenKey, data: FlattenDataDict,
 
 @scheming_validator
 def nd47_default(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    """Fill an empty field with the field's ``default``."""
+    """Use the field's ``default`` when the field is not sent at all; an
+    empty value the steward sent on purpose stays empty."""
     def validator(key: FlattenKey, data: FlattenDataDict,
                   errors: FlattenErrorDict, context: Context) -> None:
-        if _empty(data.get(key)):
+        if data.get(key, missing) in (missing, None):
             data[key] = field["default"]
     return validator
 
@@ -219,7 +220,7 @@ def nd47_choices(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
                   errors: FlattenErrorDict, context: Context) -> None:
         value = data.get(key)
         if _empty(value):
-            data[key] = json.dumps(field.get("default", []))
+            data[key] = "[]"
             return
         values = _as_list(value)
         if values is None:
