@@ -18,5 +18,5 @@ def text(texts: Any) -> str:
     otherwise; plain strings pass through."""
     if not isinstance(texts, dict):
         return str(texts)
-    return texts.get(current()) or texts.get("vi") or next(
-        iter(texts.values()), "")
+    return str(texts.get(current()) or texts.get("vi") or next(
+        iter(texts.values()), ""))

@@ -453,9 +453,12 @@ def nd47_checksum(key: FlattenKey, data: FlattenDataDict,
         return
     text = value.strip().lower() if isinstance(value, str) else ""
     match = _CHECKSUM.match(text)
-    ok = bool(match) and (
-        len(match.group(2)) == _HEX_LENGTHS[match.group(1)]
-        if match.group(1) else len(match.group(2)) in _HEX_LENGTHS.values())
+    if match is None:
+        ok = False
+    elif match.group(1):
+        ok = len(match.group(2)) == _HEX_LENGTHS[match.group(1)]
+    else:
+        ok = len(match.group(2)) in _HEX_LENGTHS.values()
     if not ok:
         _fail(key, errors, message(
             "Mã kiểm tra phải là chuỗi hex MD5, SHA-1, SHA-256 hoặc "
