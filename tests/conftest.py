@@ -29,3 +29,4 @@ def clean_db(reset_db, migrate_db_for):
     """CKAN's clean database plus the tables of our own migrations."""
     reset_db()
     migrate_db_for("nd47_search")
+    migrate_db_for("nd47")

@@ -1,7 +1,14 @@
 """``ckan nd47 …`` commands."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Optional
+
 import click
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.nd47 import deadlines as dl
 
 __all__ = ["nd47"]
 
@@ -25,3 +32,75 @@ def demo_data(user: str) -> None:
         f"{created['groups']} nhóm / groups, "
         f"{created['datasets']} bộ dữ liệu / datasets created"
     )
+
+
+@nd47.command("deadlines")
+@click.option("--within-days", type=click.IntRange(min=0),
+              help="Nhắc cả các hạn trong số ngày này / also remind of "
+                   "deadlines within this many days "
+                   "[default: ckanext.nd47.deadlines.warning_days].")
+@click.option("--send-mail/--no-send-mail", default=False, show_default=True,
+              help="Gửi thư cho cán bộ đầu mối / mail the focal points.")
+@click.option("--organization", metavar="NAME",
+              help="Chỉ một cơ quan / only this agency.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Ngày tính hạn, để kiểm thử / the day to count from, "
+                   "for testing [default: today].")
+@click.pass_context
+def deadlines(ctx: click.Context, within_days: Optional[int], send_mail: bool,
+              organization: Optional[str],
+              today: Optional[dt.datetime]) -> None:
+    """List, and with --send-mail mail, the Decree 47 Art. 20(3) review and
+    update deadlines of open datasets that are passed, near or never set,
+    per agency. Exits with 1 when a mail could not be sent."""
+    day = today.date() if today else dt.date.today()
+    # the dataset URLs in the mails come from url_for, which needs a request
+    with ctx.meta["flask_app"].test_request_context():
+        try:
+            agencies = dl.collect(within_days, day, organization)
+        except tk.ObjectNotFound:
+            raise click.BadParameter(
+                f"Không tìm thấy cơ quan / no such agency: {organization}",
+                param_hint="--organization") from None
+        _echo_deadlines(agencies)
+        reindexed = dl.reindex_overdue(agencies)
+        click.echo(f"Đã cập nhật chỉ mục tìm kiếm của {reindexed} bộ dữ liệu "
+                   f"quá hạn / re-indexed {reindexed} overdue datasets")
+        if send_mail and not _echo_mail_results(
+                dl.send_reminders(agencies, day)):
+            ctx.exit(1)
+
+
+def _echo_deadlines(agencies: list[dl.Agency]) -> None:
+    if not agencies:
+        click.echo("Không có hạn nào cần nhắc / no deadlines to remind of")
+    for agency in agencies:
+        focal = (f"{agency.focal_point_name} <{agency.email}>"
+                 if agency.email else
+                 "chưa có thư điện tử / no focal point email")
+        click.echo(f"{agency.title} ({agency.name}) — "
+                   f"Cán bộ đầu mối / Focal point: {focal}")
+        for deadline in agency.deadlines:
+            vi, en = dl.KIND_LABELS[deadline.kind]
+            due = deadline.due.isoformat() if deadline.due else "—"
+            click.echo(f"  {deadline.status.label:<27}  {vi} / {en:<21}  "
+                       f"{due:<10}  {deadline.name}")
+
+
+def _echo_mail_results(results: list[dl.MailResult]) -> bool:
+    """Report the mails; False when any could not be sent."""
+    ok = True
+    for result in results:
+        agency = result.agency
+        if result.error:
+            ok = False
+            click.echo(f"Gửi thư cho {agency.email} thất bại / mail to "
+                       f"{agency.email} failed: {result.error}", err=True)
+        elif result.sent:
+            click.echo(f"Đã gửi thư cho {agency.email} về "
+                       f"{len(result.sent)} hạn / mailed {agency.email} "
+                       f"about {len(result.sent)} deadlines")
+        else:
+            click.echo(f"Đã nhắc {agency.email} trước đó / {agency.email} "
+                       "was already reminded")
+    return ok
