@@ -30,7 +30,9 @@ def demo_data(user: str) -> None:
         "Dữ liệu mẫu / demo data: "
         f"{created['agencies']} cơ quan / agencies, "
         f"{created['groups']} nhóm / groups, "
-        f"{created['datasets']} bộ dữ liệu / datasets created"
+        f"{created['datasets']} bộ dữ liệu / datasets, "
+        f"{created['databases']} CSDL / databases, "
+        f"{created['services']} dịch vụ chia sẻ / data services created"
     )
 
 

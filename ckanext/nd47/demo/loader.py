@@ -8,6 +8,7 @@ uploaded to the portal's own file store, plus a PDF report where one ships.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -113,38 +114,115 @@ def load(user: str, echo: Callable[[str], None] = print) -> dict[str, int]:
     """Create what is missing of the demo catalogue, acting as ``user``."""
     catalogue = load_catalogue()
     context = {"user": user, "ignore_auth": False}
-    created = {"groups": 0, "agencies": 0, "datasets": 0}
+    created = {"groups": 0, "agencies": 0, "datasets": 0, "databases": 0,
+               "services": 0}
 
     for group in catalogue["groups"]:
         if not _exists("group_show", group["name"], context):
             tk.get_action("group_create")(dict(context), dict(group))
             created["groups"] += 1
 
+    details = catalogue["agency_details"]
     for agency in catalogue["agencies"]:
-        if not _exists("organization_show", agency["name"], context):
-            tk.get_action("organization_create")(dict(context), {
-                k: v for k, v in agency.items() if k != "datasets"})
+        if _ensure_agency(agency, details[agency["name"]], context):
             created["agencies"] += 1
+
+    for database in catalogue["databases"]:
+        if not _exists("package_show", database["name"], context):
+            tk.get_action("package_create")(
+                dict(context), _catalogue_entry(database, "database"))
+            created["databases"] += 1
+
+    for agency in catalogue["agencies"]:
         for dataset in agency["datasets"]:
+            metadata = dataset_metadata(catalogue, agency["name"], dataset)
             if _is_complete(dataset, context):
+                _add_missing_metadata(dataset["name"], metadata, context)
                 continue
-            _create_dataset(dataset, agency["name"], context)
+            _create_dataset(dataset, agency["name"], metadata, context)
             created["datasets"] += 1
             echo(f"  + {dataset['title']}")
+
+    for service in catalogue["services"]:
+        if not _exists("package_show", service["name"], context):
+            tk.get_action("package_create")(
+                dict(context), _catalogue_entry(service, "data-service"))
+            created["services"] += 1
     return created
 
 
+def _ensure_agency(agency: dict[str, Any], details: dict[str, Any],
+                   context: dict[str, Any]) -> bool:
+    """Create the agency; give an agency from an older demo its Decree 47
+    details. True if it was created."""
+    fields = {k: v for k, v in agency.items() if k != "datasets"}
+    fields.update({k: v for k, v in details.items()
+                   if k != "spatial_coverage"})
+    try:
+        existing = tk.get_action("organization_show")(
+            dict(context), {"id": agency["name"], "include_datasets": False})
+    except tk.ObjectNotFound:
+        tk.get_action("organization_create")(dict(context), fields)
+        return True
+    if not existing.get("agency_code"):
+        tk.get_action("organization_patch")(
+            dict(context), dict(fields, id=existing["id"]))
+    return False
+
+
+def _catalogue_entry(entry: dict[str, Any], dataset_type: str
+                     ) -> dict[str, Any]:
+    fields = {k: v for k, v in entry.items() if k != "agency"}
+    return dict(fields, type=dataset_type, owner_org=entry["agency"])
+
+
+def _days_ago(days: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+def dataset_metadata(catalogue: dict[str, Any], agency: str,
+                     dataset: dict[str, Any]) -> dict[str, Any]:
+    """The Decree 47 fields of a demo dataset: the defaults, the agency's
+    area, the sector of its first group, then its own overrides."""
+    fields = dict(catalogue["dataset_defaults"])
+    area = catalogue["agency_details"][agency].get("spatial_coverage")
+    if area:
+        fields["spatial_coverage"] = area
+    groups = dataset.get("groups") or ["hanh-chinh-cong"]
+    fields["sector"] = catalogue["group_sectors"][groups[0]]
+    fields.update(catalogue["dataset_overrides"].get(dataset["name"], {}))
+    for key in ("classification", "personal_information", "legal_basis",
+                "security_assessment"):
+        if key in dataset:
+            fields[key] = dataset[key]
+    fields["catalogue_reviewed"] = _days_ago(fields.pop("reviewed_days_ago"))
+    fields["data_updated"] = _days_ago(fields.pop("updated_days_ago"))
+    return fields
+
+
+def _add_missing_metadata(name: str, metadata: dict[str, Any],
+                          context: dict[str, Any]) -> None:
+    """A dataset loaded by a demo from before the Decree 47 schemas gets
+    its metadata; one that has it is left as the steward left it."""
+    existing = tk.get_action("package_show")(dict(context), {"id": name})
+    if existing.get("type") == "dataset" and not existing.get("sector"):
+        tk.get_action("package_patch")(
+            dict(context), dict(metadata, id=existing["id"]))
+
+
 def _create_dataset(dataset: dict[str, Any], agency: str,
+                    metadata: dict[str, Any],
                     context: dict[str, Any]) -> None:
     final_state = dataset.get("state", "active")
     package = tk.get_action("package_create")(dict(context), {
+        **metadata,
         "name": dataset["name"],
         "title": dataset["title"],
         "notes": dataset["notes"],
         "owner_org": agency,
         "license_id": dataset["license_id"],
         "private": dataset.get("private", False),
-        "tags": [{"name": t} for t in dataset["tags"]],
+        "tag_string": ",".join(dataset["tags"]),
         "groups": [{"name": g} for g in dataset.get("groups", [])],
         # files are attached first; the dataset becomes active at the end
         "state": "draft",
