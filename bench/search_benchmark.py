@@ -31,6 +31,7 @@ VOCABULARY = (
     "làm giá cả thống kê kiểm kê quan trắc khí tượng lượng mưa nhiệt độ"
 ).split()
 FORMATS = ["CSV", "JSON", "XLSX", "PDF", "XML", "GeoJSON"]
+SECTORS = ["AGRI", "ECON", "EDUC", "ENVI", "GOVE", "HEAL", "TRAN"]
 FREQUENCIES = ["Hàng ngày", "Hàng tháng", "Hàng quý", "Hàng năm"]
 
 
@@ -65,7 +66,8 @@ def load(n: int, seed: int) -> None:
             tk.get_action("organization_show")(dict(context), {"id": name})
         except tk.ObjectNotFound:
             tk.get_action("organization_create")(dict(context), {
-                "name": name, "title": f"Cơ quan {_words(rng, 2)} {i}"})
+                "name": name, "title": f"Cơ quan {_words(rng, 2)} {i}",
+                "agency_code": f"000.00.{i:02d}.H75", "level": "province"})
         orgs.append(name)
     started = time.perf_counter()
     for i in range(existing, n):
@@ -82,7 +84,19 @@ def load(n: int, seed: int) -> None:
                         "value": rng.choice(FREQUENCIES)}],
             "resources": [{"url": f"http://example.vn/{i}.{f.lower()}",
                            "format": f}
-                          for f in rng.sample(FORMATS, rng.randint(1, 3))],
+                          for f in ["CSV"] + rng.sample(
+                              FORMATS, rng.randint(0, 2))],
+            # complete Decree 47 metadata, so public datasets pass the rules
+            "classification": "open",
+            "sector": rng.choice(SECTORS),
+            "spatial_coverage": ["75"],
+            "legal_basis": _words(rng, 8),
+            "publishing_methods": ["download"],
+            "personal_information": "none",
+            "security_assessment": _words(rng, 10),
+            "catalogue_reviewed": "2026-10-01",
+            "data_updated": "2026-11-01",
+            "national_portal": rng.random() < 0.7,
         })
         if (i + 1) % 100 == 0:
             # keep the ORM session small; it is the loader's cost, not CKAN's

@@ -34,6 +34,14 @@ def test_wheel_contains_data_folders(wheel: Path):
         "ckanext/nd47/demo/catalogue.yaml",
         "ckanext/nd47/compliance/rulebooks/decree-47-2020.yaml",
         "ckanext/nd47/demo/files/du-toan-ngan-sach-2025.pdf",
+        "ckanext/nd47/schemas/dataset.yaml",
+        "ckanext/nd47/schemas/presets.yaml",
+        "ckanext/nd47/schemas/organization.yaml",
+        "ckanext/nd47/data/admin-units.json.gz",
+        "ckanext/nd47/config_declaration.yaml",
+        "ckanext/nd47/migration/nd47/versions/"
+        "93f8ebd26827_create_deadline_notice.py",
+        "ckanext/nd47/templates/scheming/package/read.html",
     ):
         assert expected in names, expected
     assert not any(n.startswith(("schemas/", "i18n/", "tests/"))

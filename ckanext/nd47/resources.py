@@ -11,8 +11,6 @@ import importlib.resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 
 def data_dir(name: str) -> Path:
     """The folder ``name`` (``"schemas"`` or ``"i18n"``) of this package."""
@@ -21,6 +19,8 @@ def data_dir(name: str) -> Path:
 
 def config_declaration() -> dict[str, Any]:
     """The ``ckanext.nd47.*`` settings declared in config_declaration.yaml."""
+    import yaml  # here, so data_dir() needs nothing beyond the stdlib
+
     path = Path(__file__).resolve().parent / "config_declaration.yaml"
     with path.open(encoding="utf-8") as f:
         return yaml.safe_load(f)
