@@ -60,3 +60,21 @@ def test_demo_data_on_the_schemas(demo, cli):
     again = cli.invoke(ckan, ["nd47", "demo-data", "--user", "admin"])
     assert again.exit_code == 0
     assert "0 bộ dữ liệu / datasets" in again.output
+
+
+def test_the_catalogue_has_no_stray_keys():
+    """An unquoted comma in a YAML flow mapping silently splits a text
+    into a new key with no value; the demo texts must arrive whole."""
+    from ckanext.nd47.demo.loader import load_catalogue
+
+    def empty_keys(node, path=""):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if value is None:
+                    yield f"{path}.{key}"
+                yield from empty_keys(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from empty_keys(item, f"{path}[{i}]")
+
+    assert list(empty_keys(load_catalogue())) == []

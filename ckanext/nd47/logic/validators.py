@@ -123,9 +123,11 @@ def _core(name: str, key: FlattenKey, data: FlattenDataDict,
         _fail(key, errors, message(vi, en) + f" ({error.error})")
 
 
-def nd47_slug(key: FlattenKey, data: FlattenDataDict,
-              errors: FlattenErrorDict, context: Context) -> None:
-    """A free URL name of lowercase letters, digits, - and _."""
+def _url_name(key: FlattenKey, data: FlattenDataDict,
+              errors: FlattenErrorDict, context: Context,
+              free_validator: str) -> None:
+    """A URL name of lowercase letters, digits, - and _ that CKAN's
+    ``free_validator`` finds unused."""
     value = data.get(key)
     if not isinstance(value, str) or \
             not re.match(r"^[a-z0-9_-]{2,100}$", value):
@@ -134,23 +136,20 @@ def nd47_slug(key: FlattenKey, data: FlattenDataDict,
             "chữ số, - và _",
             "The URL name has 2-100 lowercase ASCII letters, digits, - "
             "and _"))
-    _core("package_name_validator", key, data, errors, context,
+    _core(free_validator, key, data, errors, context,
           "Đường dẫn này đã được dùng", "That URL is already in use")
+
+
+def nd47_slug(key: FlattenKey, data: FlattenDataDict,
+              errors: FlattenErrorDict, context: Context) -> None:
+    """The URL name of a dataset, database or service."""
+    _url_name(key, data, errors, context, "package_name_validator")
 
 
 def nd47_group_slug(key: FlattenKey, data: FlattenDataDict,
                     errors: FlattenErrorDict, context: Context) -> None:
-    """The URL name of an agency: like a dataset's, and free."""
-    value = data.get(key)
-    if not isinstance(value, str) or \
-            not re.match(r"^[a-z0-9_-]{2,100}$", value):
-        _fail(key, errors, message(
-            "Đường dẫn dài 2–100 ký tự, chỉ gồm chữ thường không dấu, "
-            "chữ số, - và _",
-            "The URL name has 2-100 lowercase ASCII letters, digits, - "
-            "and _"))
-    _core("group_name_validator", key, data, errors, context,
-          "Đường dẫn này đã được dùng", "That URL is already in use")
+    """The URL name of an agency."""
+    _url_name(key, data, errors, context, "group_name_validator")
 
 
 def nd47_owner_org(key: FlattenKey, data: FlattenDataDict,
