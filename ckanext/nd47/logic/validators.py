@@ -171,17 +171,19 @@ def _choice_values(field: dict[str, Any]) -> list[str]:
 @scheming_validator
 def nd47_choice(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """One value of the field's controlled list (``choices``); empty is
-    allowed unless ``nd47_required`` comes first."""
+    allowed unless ``nd47_required`` comes first. An empty value takes the
+    field's ``default`` (which the form also preselects) or its
+    ``nd47_default`` (applied here only, so the form starts empty)."""
     allowed = _choice_values(field)
+    default = field.get("default", field.get("nd47_default"))
 
     def validator(key: FlattenKey, data: FlattenDataDict,
                   errors: FlattenErrorDict, context: Context) -> None:
         value = data.get(key)
         if _empty(value):
-            if "default" in field:
-                data[key] = field["default"]
-            else:
+            if default is None:
                 _skip(key, data)
+            data[key] = default
             return
         if not isinstance(value, str) or value not in allowed:
             _fail(key, errors, message(
