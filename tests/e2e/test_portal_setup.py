@@ -62,6 +62,8 @@ def test_running_up_again_keeps_the_data(portal_url: str):
         headers={"Authorization": token}, timeout=30,
         json={"name": name,
               "title": "Bản đồ hành chính (kiểm thử chạy lại)",
+              "notes": "Bản đồ các đơn vị hành chính cấp xã.",
+              "sector": "GOVE", "private": True,
               "owner_org": "so-xay-dung"})
     assert created.status_code == 200, created.text
     before = _api(portal_url, "package_search", rows=0)["count"]
@@ -70,7 +72,7 @@ def test_running_up_again_keeps_the_data(portal_url: str):
                            capture_output=True, text=True,
                            env=_portal_env())
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert "0 bộ dữ liệu / datasets created" in rerun.stdout
+    assert "0 bộ dữ liệu / datasets," in rerun.stdout
 
     assert _api(portal_url, "package_search", rows=0)["count"] == before
     shown = _api(portal_url, "package_show", id=name)

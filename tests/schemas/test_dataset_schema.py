@@ -104,6 +104,16 @@ class TestCompleteRecord:
         assert shown["terms_of_use"].startswith("Theo Điều 18 Nghị định số "
                                                 "47/2020/NĐ-CP")
 
+    def test_classification_defaults_to_open_data(self, steward):
+        record = complete(steward["org"])
+        del record["classification"]
+        shown = call("package_create", steward["user"], **record)
+        assert shown["classification"] == "open"
+        errors = refused(lambda: call("package_create", steward["user"],
+                                      **complete(steward["org"], name="x2",
+                                                 classification="")))
+        assert_vietnamese_error(errors, "classification", REQUIRED)
+
     def test_pre_2025_codes_are_accepted_for_historical_data(self, steward):
         shown = call("package_create", steward["user"], **complete(
             steward["org"], spatial_coverage=["001", "00001", "01"],
