@@ -29,7 +29,7 @@ def dataset_facets(facets_dict: dict[str, Any],
     return facets_dict
 
 
-def _choice_labels(field_name: str) -> dict[str, str]:
+def choice_labels(field_name: str) -> dict[str, str]:
     schema = tk.h.scheming_get_dataset_schema("dataset") or {}
     field = tk.h.scheming_field_by_name(
         schema.get("dataset_fields", []), field_name) or {}
@@ -47,7 +47,7 @@ def label_items(search_results: dict[str, Any]) -> dict[str, Any]:
         if name == COMPLIANCE:
             known = compliance_labels()
         elif name in _LABELLED_BY_SCHEMA:
-            known = _choice_labels(name)
+            known = choice_labels(name)
         else:
             continue
         for item in facets[name].get("items", []):

@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.nd47.compliance import engine, gate
 from ckanext.nd47.logic import schema
-from ckanext.nd47.logic.auth import stewarded_organizations
+from ckanext.nd47.logic.roles import stewarded_organizations
 from ckanext.nd47.logic.validators import parse_date
 
 __all__ = ["nd47_compliance_show", "nd47_compliance_summary",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
+from ckanext.nd47.logic.roles import stewarded_organizations
+
 __all__ = ["nd47_compliance_show", "nd47_compliance_summary"]
 
 
@@ -17,15 +19,6 @@ def nd47_compliance_show(context: Context, data_dict: DataDict) -> AuthResult:
         return {"success": False,
                 "msg": tk._("Not authorized to see this dataset")}
     return {"success": True}
-
-
-def stewarded_organizations(user: str) -> list[str]:
-    """Ids of the agencies where ``user`` can publish datasets (editors and
-    admins: the agency's data stewards)."""
-    organizations = tk.get_action("organization_list_for_user")(
-        {"user": user, "ignore_auth": True},
-        {"permission": "create_dataset"})
-    return [org["id"] for org in organizations]
 
 
 def nd47_compliance_summary(context: Context,
