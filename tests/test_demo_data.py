@@ -57,9 +57,24 @@ def test_demo_data_on_the_schemas(demo, cli):
     assert (agency["level"], agency["agency_code"]) == ("commune",
                                                          "000.26.11.H75")
 
+    # the citizens' requests: one planned, one answered with a dataset,
+    # one declined on Art. 20(1), two waiting, ordered by demand
+    requests = tk.get_action("nd47_request_list")({"user": ""}, {})
+    assert requests["count"] == 5
+    statuses = collections.Counter(r["status"] for r in requests["results"])
+    assert statuses == {"new": 2, "planned": 1, "published": 1,
+                        "declined": 1}
+    queue = tk.get_action("nd47_request_queue")({"user": ""}, {})
+    assert queue["results"][0]["title"].startswith("Mực nước")
+    assert queue["results"][0]["supporters"] == 5
+    answered = next(r for r in requests["results"]
+                    if r["status"] == "published")
+    assert answered["resolution"]["name"] == "danh-sach-truong-hoc"
+
     again = cli.invoke(ckan, ["nd47", "demo-data", "--user", "admin"])
     assert again.exit_code == 0
     assert "0 bộ dữ liệu / datasets" in again.output
+    assert "0 yêu cầu dữ liệu / data requests" in again.output
 
 
 def test_the_catalogue_has_no_stray_keys():

@@ -32,7 +32,8 @@ def demo_data(user: str) -> None:
         f"{created['groups']} nhóm / groups, "
         f"{created['datasets']} bộ dữ liệu / datasets, "
         f"{created['databases']} CSDL / databases, "
-        f"{created['services']} dịch vụ chia sẻ / data services created"
+        f"{created['services']} dịch vụ chia sẻ / data services, "
+        f"{created['requests']} yêu cầu dữ liệu / data requests created"
     )
 
 
@@ -106,3 +107,41 @@ def _echo_mail_results(results: list[dl.MailResult]) -> bool:
             click.echo(f"Đã nhắc {agency.email} trước đó / {agency.email} "
                        "was already reminded")
     return ok
+
+
+@nd47.group("requests", short_help="Yêu cầu dữ liệu / data requests")
+def requests() -> None:
+    """Data requests and the publication priority queue."""
+
+
+@requests.command("sweep")
+@click.option("--send-mail/--no-send-mail", default=False, show_default=True,
+              help="Gửi thư về yêu cầu quá hạn cho cán bộ đầu mối / mail "
+                   "the focal points about overdue requests.")
+@click.pass_context
+def sweep(ctx: click.Context, send_mail: bool) -> None:
+    """Refresh the dataset-usage term of the priority score and list (with
+    --send-mail: mail each agency's focal point, once per request) the
+    requests not answered within ckanext.nd47.requests.response_days.
+    Exits with 1 when a mail could not be sent."""
+    from ckanext.nd47.feedback import sweep as sw
+
+    result = sw.sweep(send_mail)
+    click.echo(f"Cập nhật lượt xem của {result.usage_updated} yêu cầu / "
+               f"usage refreshed on {result.usage_updated} requests")
+    label = ("Quá hạn, báo lần đầu / overdue, first notice" if send_mail
+             else "Quá hạn trả lời / overdue")
+    click.echo(f"{label}: {len(result.overdue)}")
+    for request in result.overdue:
+        click.echo(f"  {request.created:%Y-%m-%d}  {request.id}  "
+                   f"{request.title}")
+    if send_mail:
+        click.echo(f"Đã gửi {result.mails_sent} thư / "
+                   f"{result.mails_sent} mails sent")
+        for name in result.unreachable:
+            click.echo(f"Cơ quan chưa có thư điện tử đầu mối / no focal "
+                       f"point email: {name}", err=True)
+        for name in result.failed:
+            click.echo(f"Gửi thư thất bại / mail failed: {name}", err=True)
+        if result.failed:
+            ctx.exit(1)

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import secrets
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -115,7 +116,7 @@ def load(user: str, echo: Callable[[str], None] = print) -> dict[str, int]:
     catalogue = load_catalogue()
     context = {"user": user, "ignore_auth": False}
     created = {"groups": 0, "agencies": 0, "datasets": 0, "databases": 0,
-               "services": 0}
+               "services": 0, "requests": 0}
 
     for group in catalogue["groups"]:
         if not _exists("group_show", group["name"], context):
@@ -148,7 +149,66 @@ def load(user: str, echo: Callable[[str], None] = print) -> dict[str, int]:
             tk.get_action("package_create")(
                 dict(context), _catalogue_entry(service, "data-service"))
             created["services"] += 1
+
+    users = _ensure_users(catalogue["demo_users"], context)
+    for request in catalogue["data_requests"]:
+        if _create_request(request, users, context):
+            created["requests"] += 1
     return created
+
+
+def _ensure_users(users: list[dict[str, Any]],
+                  context: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The demo citizens, with a random password nobody knows: they only
+    sign the demo requests."""
+    accounts = {}
+    for user in users:
+        try:
+            accounts[user["name"]] = tk.get_action("user_show")(
+                dict(context), {"id": user["name"]})
+        except tk.ObjectNotFound:
+            accounts[user["name"]] = tk.get_action("user_create")(
+                dict(context), {**user, "password": secrets.token_urlsafe(24)})
+    return accounts
+
+
+def _create_request(request: dict[str, Any],
+                    users: dict[str, dict[str, Any]],
+                    context: dict[str, Any]) -> bool:
+    """One demo request with its supporters, comments and answers; False
+    when a request of that title exists already."""
+    found = tk.get_action("nd47_request_list")(
+        dict(context), {"q": request["title"], "limit": 1})
+    if found["count"]:
+        return False
+
+    def as_user(name: str) -> dict[str, Any]:
+        return {"user": users[name]["name"], "ignore_auth": False}
+
+    fields = {k: request[k] for k in ("title", "description", "purpose",
+                                      "requester_type", "sector")}
+    if request.get("organization"):
+        fields["organization"] = request["organization"]
+    created = tk.get_action("nd47_request_create")(
+        as_user(request["by"]), fields)
+    for name, supporter_type in request["supporters"]:
+        tk.get_action("nd47_request_vote")(
+            as_user(name), {"id": created["id"],
+                            "supporter_type": supporter_type})
+    for name, text in request["comments"]:
+        tk.get_action("nd47_request_comment_create")(
+            as_user(name), {"id": created["id"], "text": text})
+    for step in request["steps"]:
+        move = {"id": created["id"], "status": step["status"],
+                "reason": step["reason"]}
+        if "target_days" in step:
+            move["target_date"] = (dt.date.today() + dt.timedelta(
+                days=step["target_days"])).isoformat()
+        for key in ("dataset", "decline_ground"):
+            if key in step:
+                move[key] = step[key]
+        tk.get_action("nd47_request_transition")(dict(context), move)
+    return True
 
 
 def _ensure_agency(agency: dict[str, Any], details: dict[str, Any],

@@ -174,6 +174,8 @@ def mail_overdue(overdue: Iterable[Any], window_days: int
         agency = _agency(organization_id)
         contact = _focal_point(agency)
         if contact is None:
+            # given back, so the notice goes out once an email is set
+            store.release_overdue([q.id for q in requests])
             unreachable.append(agency["name"] if agency else "—")
             continue
         items = [f"- {q.title}\n  {request_url(q.id)}" for q in requests]
