@@ -65,7 +65,7 @@ class Formula:
         def log2p1(column: Any) -> ColumnElement:
             return sa.func.ln(1 + column) / math.log(2)
 
-        kinds = sum(
+        kinds: Any = sum(
             (sa.case((getattr(c, f"supporters_{t}") > 0, 1), else_=0)
              for t in REQUESTER_TYPES), sa.literal(0))
         age_days = sa.func.extract("epoch", now - c.last_activity) / 86400.0

@@ -353,7 +353,7 @@ def nd47_request_metrics(context: Context, data_dict: DataDict
     keys = ("requests", "answered", "answered_in_time", "answered_late",
             "overdue", "waiting")
     province = {k: 0 for k in keys}
-    agencies = []
+    agencies: list[dict[str, Any]] = []
     for row in store.metrics(window, only):
         counts = {k: int(getattr(row, k)) for k in keys}
         for k in keys:
