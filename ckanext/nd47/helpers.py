@@ -1,18 +1,23 @@
-"""Template helpers of the dataset, database and agency pages."""
+"""Template helpers of the dataset, database, agency and data-request
+pages."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.nd47 import admin_units, language
 from ckanext.nd47.compliance import gate
-from ckanext.nd47.facets import compliance_labels
+from ckanext.nd47.facets import choice_labels, compliance_labels
+from ckanext.nd47.feedback import workflow
+from ckanext.nd47.feedback.score import TERM_LABELS
 from ckanext.nd47.logic.validators import parse_date
 
 __all__ = ["nd47_compliance", "nd47_admin_unit_names",
-           "nd47_datasets_from_database", "nd47_text_in_language"]
+           "nd47_datasets_from_database", "nd47_text_in_language",
+           "nd47_feedback_label", "nd47_feedback_choices",
+           "nd47_sector_choices", "nd47_datetime", "nd47_rating"]
 
 
 def nd47_text_in_language(texts: dict[str, str]) -> str:
@@ -65,3 +70,63 @@ def nd47_datasets_from_database(name: str) -> list[dict[str, Any]]:
         "rows": 100, "sort": "title_string asc",
     })
     return result["results"]
+
+
+# --- data requests and ratings -----------------------------------------------------
+
+_FEEDBACK_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "status": workflow.STATUS_LABELS,
+    "requester_type": workflow.REQUESTER_TYPE_LABELS,
+    "kind": workflow.KIND_LABELS,
+    "rating_reason": workflow.RATING_REASON_LABELS,
+    "decline_ground": workflow.DECLINE_GROUNDS,
+    "term": TERM_LABELS,
+}
+
+
+def nd47_feedback_label(group: str, code: Optional[str]) -> str:
+    """The label of a status, requester type, kind, rating reason, decline
+    ground or priority term in the interface language; an unknown code as
+    it is."""
+    texts = _FEEDBACK_LABELS[group].get(code or "")
+    return language.text(texts) if texts else (code or "")
+
+
+def nd47_feedback_choices(group: str) -> list[dict[str, str]]:
+    """The options of a select of that group, as CKAN's form.select takes
+    them."""
+    return [{"value": code, "text": language.text(texts)}
+            for code, texts in _FEEDBACK_LABELS[group].items()]
+
+
+def nd47_sector_choices() -> list[dict[str, str]]:
+    """The sectors of the dataset schema, as select options."""
+    return [{"value": code, "text": label}
+            for code, label in choice_labels("sector").items()]
+
+
+def nd47_datetime(value: Optional[str], with_hours: bool = False) -> str:
+    """An ISO date or time of the feedback actions, localised and in the
+    portal's display time zone."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value)
+    if len(value) == 10:
+        # a calendar day (a target date): at noon UTC it is the same day
+        # in every display time zone
+        moment = moment.replace(hour=12)
+    elif moment.tzinfo is not None:
+        # render_datetime converts naive UTC times, not aware ones
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return tk.h.render_datetime(moment, with_hours=with_hours)
+
+
+def nd47_rating(dataset_id: str) -> Optional[dict[str, Any]]:
+    """The ratings of a dataset as the current user sees them; None when
+    it cannot be rated (not public)."""
+    try:
+        result: dict[str, Any] = tk.get_action("nd47_rating_show")(
+            {"user": tk.current_user.name}, {"dataset": dataset_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return None
+    return result

@@ -1,4 +1,5 @@
-"""Web pages of the portal's own (none yet beyond error handling)."""
+"""Web pages of the portal's own: error handling here, the data-request
+and rating pages in ``feedback/views.py``."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,8 +9,9 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ckanext.nd47.compliance import gate
+from ckanext.nd47.feedback.views import nd47_request
 
-__all__ = ["nd47"]
+__all__ = ["nd47", "nd47_request"]
 
 nd47 = Blueprint("nd47", __name__)
 
