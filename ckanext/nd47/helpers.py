@@ -72,7 +72,7 @@ def nd47_datasets_from_database(name: str) -> list[dict[str, Any]]:
     return result["results"]
 
 
-# --- data requests and ratings -----------------------------------------------------
+# --- data requests and ratings -----------------------------------------------
 
 _FEEDBACK_LABELS: dict[str, dict[str, dict[str, str]]] = {
     "status": workflow.STATUS_LABELS,

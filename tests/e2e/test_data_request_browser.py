@@ -149,7 +149,7 @@ def test_a_request_from_the_form_to_the_published_answer(
     suffix = people["citizen"]["name"].rsplit("-", 1)[-1]
     title = f"Số liệu quan trắc nước mặt theo từng điểm lấy mẫu {suffix}"
 
-    # --- the citizen asks, through the header link and the form ---------
+    # --- the citizen asks, through the header link and the form --------------
     citizen = log_in(people["citizen"])
     _ok(citizen.goto(portal_url + "/dataset"))
     with citizen.expect_navigation() as navigation:
@@ -192,7 +192,7 @@ def test_a_request_from_the_form_to_the_published_answer(
         AGENCY_TITLE)
     expect(citizen.locator(".nd47-request-supporters")).to_contain_text("1")
 
-    # --- a second citizen supports it -------------------------------------
+    # --- a second citizen supports it ----------------------------------------
     supporter = log_in(people["supporter"])
     _ok(supporter.goto(request_url))
     supporter.locator("#field-supporter_type").select_option(
@@ -204,7 +204,7 @@ def test_a_request_from_the_form_to_the_published_answer(
         "2 (Người dân: 1, Doanh nghiệp: 1)")
     expect(supporter.locator("#nd47-transition-form")).to_have_count(0)
 
-    # --- the steward of the agency plans it, then publishes it --------------
+    # --- the steward of the agency plans it, then publishes it ---------------
     steward = log_in(people["steward"])
     _ok(steward.goto(request_url))
     form = steward.locator("#nd47-transition-form")
@@ -234,7 +234,7 @@ def test_a_request_from_the_form_to_the_published_answer(
     expect(history.locator('tr[data-action="status"]').last).to_contain_text(
         people["steward"]["name"])
 
-    # --- the first citizen finds the answer -----------------------------------
+    # --- the first citizen finds the answer ----------------------------------
     _ok(citizen.goto(request_url))
     expect(citizen.locator("article .nd47-request-status").first
            ).to_have_text("Đã công bố")

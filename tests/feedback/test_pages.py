@@ -23,9 +23,10 @@ from tests import factories
 from tests.feedback.conftest import Cast, act, new_request, run_jobs
 
 REQUIRED = "Trường này là bắt buộc / This field is required"
+QUEUE_ROW = r'<tr class="nd47-queue-row[^"]*" data-request="([^"]+)"'
 
 
-# --- helpers -------------------------------------------------------------------
+# --- helpers -----------------------------------------------------------------
 
 def _auth(user: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": factories.api_token(user)}
@@ -77,7 +78,7 @@ def request_dict(cast: Cast) -> dict[str, Any]:
     return new_request(cast)
 
 
-# --- the list -------------------------------------------------------------------
+# --- the list ----------------------------------------------------------------
 
 def test_the_list_renders_for_anonymous_and_logged_in_users(
         app, cast, request_dict):
@@ -118,8 +119,8 @@ def test_the_list_filters_sorts_and_pages(app, cast):
     def titles(query: str) -> list[str]:
         res = app.get("/data-request?" + query)
         assert res.status_code == 200, query
-        return re.findall(r'<h3 class="dataset-heading">\s*<a [^>]*>([^<]+)</a>',
-                          res.body)
+        return re.findall(
+            r'<h3 class="dataset-heading">\s*<a [^>]*>([^<]+)</a>', res.body)
 
     both = ["Danh sách điểm quan trắc không khí",
             "Chất lượng nước sông Đồng Nai"]
@@ -165,7 +166,7 @@ def test_invalid_filters_give_a_bilingual_message_not_a_500(app, cast):
     assert "Cơ quan không tồn tại / No such agency" in res.body
 
 
-# --- asking for data -----------------------------------------------------------
+# --- asking for data ---------------------------------------------------------
 
 def test_anonymous_users_are_sent_to_log_in_before_asking(app, cast):
     res = app.get("/data-request/new", follow_redirects=False)
@@ -204,8 +205,8 @@ def test_invalid_input_shows_bilingual_errors_at_the_fields(app, cast):
     body = res.body
     assert body.count(REQUIRED) >= 2  # in the summary and at the fields
     title_group = re.search(
-        r'<div class="form-group[^"]*error[^"]*">\s*<label[^>]*for="field-title"'
-        r'.*?</div>\s*</div>', body, re.S)
+        r'<div class="form-group[^"]*error[^"]*">\s*'
+        r'<label[^>]*for="field-title".*?</div>\s*</div>', body, re.S)
     assert title_group and REQUIRED in title_group.group(0)
     # what was typed is kept
     assert "Giữ lại mục đích" in body
@@ -218,7 +219,7 @@ def test_invalid_input_shows_bilingual_errors_at_the_fields(app, cast):
     assert "Giá trị không hợp lệ" in res.body
 
 
-# --- one request ----------------------------------------------------------------
+# --- one request -------------------------------------------------------------
 
 def test_the_request_page_for_anonymous_users(app, cast, request_dict):
     res = app.get(f"/data-request/{request_dict['id']}")
@@ -454,7 +455,7 @@ def test_the_steward_hands_a_request_to_another_agency(
         "organization": "so-nong-nghiep", "reason": "x"}).status_code == 403
 
 
-# --- user text is escaped everywhere ------------------------------------------------
+# --- user text is escaped everywhere -----------------------------------------
 
 def test_markup_in_every_text_field_is_shown_escaped(app, cast):
     headers = _auth(cast.citizen)
@@ -501,7 +502,7 @@ def test_markup_in_every_text_field_is_shown_escaped(app, cast):
     _no_raw_script(res.body)
 
 
-# --- the queue ---------------------------------------------------------------------
+# --- the queue ---------------------------------------------------------------
 
 def test_the_queue_explains_each_rank_and_shows_the_response_metric(
         app, cast):
@@ -515,8 +516,7 @@ def test_the_queue_explains_each_rank_and_shows_the_response_metric(
     res = app.get("/data-request/queue")
     assert res.status_code == 200
     body = res.body
-    rows = re.findall(r'<tr class="nd47-queue-row[^"]*" data-request="([^"]+)"',
-                      body)
+    rows = re.findall(QUEUE_ROW, body)
     assert rows == [water["id"], air["id"], late["id"]]
     assert body.count('data-term="supporters"') == 3
     assert "Tải hàng đợi (CSV)" in body
@@ -525,8 +525,7 @@ def test_the_queue_explains_each_rank_and_shows_the_response_metric(
     assert 'data-agency="so-nong-nghiep"' in body
     # an agency's queue puts its overdue requests first
     agency = app.get("/data-request/queue?organization=so-nong-nghiep").body
-    rows = re.findall(r'<tr class="nd47-queue-row[^"]*" data-request="([^"]+)"',
-                      agency)
+    rows = re.findall(QUEUE_ROW, agency)
     assert rows == [late["id"], air["id"]]
     assert "Hàng đợi ưu tiên của Sở Nông nghiệp và Môi trường" in agency
     assert "queue.csv?organization=so-nong-nghiep" in agency
@@ -576,7 +575,7 @@ def test_the_queue_as_csv(app, cast):
     assert len(agency.data.decode("utf-8-sig").strip().splitlines()) == 2
 
 
-# --- ratings and reports on dataset pages ------------------------------------------
+# --- ratings and reports on dataset pages ------------------------------------
 
 def test_the_rating_widget_on_the_dataset_page(app, cast):
     dataset = _public_dataset(cast)
@@ -645,7 +644,7 @@ def test_private_datasets_have_no_rating_widget(app, cast):
     assert res.status_code == 404
 
 
-# --- CSRF and login ------------------------------------------------------------------
+# --- CSRF and login ----------------------------------------------------------
 
 def test_forms_keep_csrf_protection(app, cast, request_dict):
     """A browser session (cookie, no API token) must send the form's CSRF

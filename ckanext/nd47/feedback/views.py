@@ -96,7 +96,7 @@ def _button(action: str, data_dict: dict[str, Any], back: str,
     return tk.redirect_to(back)
 
 
-# --- choices of the forms ------------------------------------------------------
+# --- choices of the forms ----------------------------------------------------
 
 def agencies() -> list[dict[str, str]]:
     """The active agencies, by title, for the agency selects (the full form
@@ -113,7 +113,7 @@ def agencies() -> list[dict[str, str]]:
     return sorted(result, key=lambda org: org["title"].casefold())
 
 
-# --- the list ------------------------------------------------------------------
+# --- the list ----------------------------------------------------------------
 
 @nd47_request.route("/data-request")
 def index() -> PageResult:
@@ -145,7 +145,7 @@ def index() -> PageResult:
     return (rendered, 400) if errors else rendered
 
 
-# --- asking for data -------------------------------------------------------------
+# --- asking for data ---------------------------------------------------------
 
 _NEW_FIELDS = ("title", "description", "purpose", "requester_type", "sector",
                "organization")
@@ -305,7 +305,7 @@ def comment_hide(id: str, comment_id: str) -> PageResult:
                    lambda _: tk._("The comment has been hidden."))
 
 
-# --- the priority queue --------------------------------------------------------
+# --- the priority queue ------------------------------------------------------
 
 def _queue_agency() -> Optional[dict[str, Any]]:
     """The agency of an agency queue (``?organization=``), None for the
@@ -405,7 +405,7 @@ def queue_csv() -> PageResult:
          "Content-Disposition": f'attachment; filename="{name}"'})
 
 
-# --- ratings and problem reports on dataset pages ----------------------------------
+# --- ratings and problem reports on dataset pages ----------------------------
 
 def _dataset_url(id: str) -> str:
     """The page of the dataset, whatever its type."""
