@@ -681,3 +681,7 @@ def test_the_pages_in_english(app, cast, request_dict):
     assert "Priority score" in body
     body = app.get("/en/data-request/queue").body
     assert "Publication priority queue of the province" in body
+    # one supporter, one comment: English says so in the singular
+    body = app.get("/en/data-request").body
+    assert "1 supporter<" in body and "0 comments<" in body
+    assert "1 data request<" in body
