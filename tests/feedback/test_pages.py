@@ -531,6 +531,8 @@ def test_the_queue_explains_each_rank_and_shows_the_response_metric(
     assert "queue.csv?organization=so-nong-nghiep" in agency
     assert app.get("/data-request/queue?organization=khong-co"
                    ).status_code == 404
+    assert app.get("/data-request/queue?page=900000").status_code == 400
+    assert app.get("/data-request/queue?page=x").status_code == 400
 
 
 def test_the_queue_as_csv(app, cast):

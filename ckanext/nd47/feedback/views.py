@@ -332,7 +332,10 @@ def queue() -> PageResult:
                                  "offset": (page_number - 1) * PER_PAGE}
     if agency:
         data_dict["organization"] = agency["id"]
-    found = _call("nd47_request_queue", data_dict)
+    try:
+        found = _call("nd47_request_queue", data_dict)
+    except tk.ValidationError as error:  # a page number past the end
+        return tk.abort(400, "; ".join(_messages(error)))
     kept = {"organization": agency["name"]} if agency else {}
 
     def pager_url(page: int, **_: Any) -> str:
