@@ -208,6 +208,10 @@ def test_invalid_input_shows_bilingual_errors_at_the_fields(app, cast):
         r'<div class="form-group[^"]*error[^"]*">\s*'
         r'<label[^>]*for="field-title".*?</div>\s*</div>', body, re.S)
     assert title_group and REQUIRED in title_group.group(0)
+    # the summary names the fields
+    assert f'<li data-field="title">Bạn cần dữ liệu gì?: {REQUIRED}</li>' \
+        in body
+    assert f'<li data-field="description">Mô tả: {REQUIRED}</li>' in body
     # what was typed is kept
     assert "Giữ lại mục đích" in body
     assert '<option value="ENVI" selected>' in body
