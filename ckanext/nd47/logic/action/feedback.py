@@ -185,8 +185,9 @@ def nd47_request_show(context: Context, data_dict: DataDict
 
     :param id: the id of the request
     :type id: string
-    :returns: the request; ``comments`` (hidden ones only for the
-        agency's stewards, marked ``hidden``), ``history``, ``followers``
+    :returns: the request; ``comments`` (the list; hidden ones only for
+        the agency's stewards, marked ``hidden``), ``comment_count`` (the
+        visible ones), ``history``, ``followers``
         and ``viewer`` (whether the caller supports or follows it and may
         manage it)
     :rtype: dictionary
@@ -197,6 +198,9 @@ def nd47_request_show(context: Context, data_dict: DataDict
     user_id = account.id if account else None
     org_id = result["organization"]["id"] if result["organization"] else None
     manager = roles.is_steward(context.get("user"), org_id)
+    # the count (visible comments) stays beside the list, which holds
+    # hidden ones too for the agency's stewards
+    result["comment_count"] = result["comments"]
     result["comments"] = [{
         "id": c.id, "text": c.text, "author": c.user_name,
         "author_fullname": c.user_fullname, "created": _iso(c.created),
