@@ -48,6 +48,12 @@ def _text(max_length: int, required: bool = True) -> Validator:
             _stop(key, errors, message(
                 "Văn bản chứa ký tự NUL không hợp lệ",
                 "The text contains an invalid NUL character"))
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, JSON's "\ud800"
+            _stop(key, errors, message(
+                "Văn bản chứa ký tự Unicode không hợp lệ",
+                "The text contains an invalid Unicode character"))
         text = value.strip()
         if required and not text:
             _stop(key, errors, message("Trường này là bắt buộc",
@@ -89,7 +95,8 @@ def _integer(low: int, high: int, default: Optional[int] = None
             number = int(value)
             if isinstance(value, bool) or str(number) != str(value).strip():
                 raise ValueError
-        except (TypeError, ValueError):
+        # OverflowError: JSON's 1e309 is an infinite float
+        except (TypeError, ValueError, OverflowError):
             _stop(key, errors, message("Phải là một số nguyên",
                                        "Must be a whole number"))
         if not low <= number <= high:
