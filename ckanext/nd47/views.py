@@ -37,3 +37,16 @@ def refused(error: tk.ValidationError) -> Any:
     summary = lines or [f"{field}: {message}" for field, message
                         in error.error_summary.items()]
     return tk.render("nd47/refused.html", {"errors": summary}), 409
+
+
+@nd47.app_errorhandler(RecursionError)
+def too_deep(error: RecursionError) -> Any:
+    """A request body nested thousands of levels deep exhausts Python's
+    JSON decoder inside CKAN's API view, before any action runs: answer
+    it as the bad request it is, not as a server error."""
+    text = ("Dữ liệu gửi lên lồng nhau quá sâu / "
+            "The request body is nested too deeply")
+    if tk.request.path.startswith("/api/"):
+        return {"help": tk.request.url, "success": False,
+                "error": {"__type": "Bad request", "message": text}}, 400
+    return tk.render("nd47/refused.html", {"errors": [text]}), 400
