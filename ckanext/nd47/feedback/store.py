@@ -13,7 +13,7 @@ from sqlalchemy.engine import Row
 import ckan.model as model
 
 from ckanext.nd47.feedback import workflow
-from ckanext.nd47.feedback.score import Formula
+from ckanext.nd47.feedback.score import DEMAND, Formula
 from ckanext.nd47.model.data_request import (
     REQUESTER_TYPES, data_request as r, data_request_comment as comment_t,
     data_request_event as event_t, data_request_follower as follower_t,
@@ -277,7 +277,8 @@ def search(filters: Mapping[str, Any], sort: str, limit: int, offset: int,
     overdue. The page's ids are found first, on the request table alone;
     only those rows are then joined to agencies, datasets and users."""
     at = sa.literal(now(), sa.DateTime(timezone=True))
-    score = Formula.from_config().sql(at)
+    formula = Formula.from_config()
+    score = formula.sql(at)
     overdue = _overdue(window_days, at)
     conditions: list[Any] = []
     if filters.get("statuses"):
@@ -298,6 +299,13 @@ def search(filters: Mapping[str, Any], sort: str, limit: int, offset: int,
     where = sa.and_(sa.true(), *conditions)
     total = int(_execute(sa.select(sa.func.count()).select_from(r)
                          .where(where)).scalar())
+    if sort == "priority":
+        shortlist = _shortlist(
+            formula, score, where,
+            [overdue, sa.not_(overdue)] if overdue_first else [sa.true()],
+            limit + offset)
+        if shortlist is not None:
+            where = sa.and_(where, shortlist)
     ranked = (sa.select(r.c.id, r.c.created, r.c.supporters,
                         score.label("score"), overdue.label("overdue"))
               .where(where).subquery("ranked"))
@@ -333,6 +341,54 @@ def search(filters: Mapping[str, Any], sort: str, limit: int, offset: int,
         # a join does not keep the order of its input
         .order_by(*_order(page.c, sort, overdue_first)))
     return total, list(rows)
+
+
+#: deeper pages are sorted in full: their shortlist would cost about as much
+_SHORTLIST_DEPTH = 1000
+#: requests of highest demand scored beyond the places to fill, so that
+#: some of high demand but a low score (much-viewed datasets: views weigh
+#: least) do not hide those that score high
+_SHORTLIST_EXTRA = 200
+
+
+def _shortlist(formula: Formula, score: Any, where: Any,
+               bands: Sequence[Any], depth: int) -> Optional[Any]:
+    """A condition keeping, of the requests ``where`` selects, every one
+    on the first ``depth`` places of the priority order (and some
+    others), that the demand indexes answer; None to score them all.
+
+    ``bands`` are the parts of the order (the agency queue: overdue
+    requests, then the others). In the first band with no fewer requests
+    than its places left, some of highest ``DEMAND`` (an index scan) are
+    scored: as many as the places score s or more, so the band's last
+    place scores at least s, and so does every request ahead of it, which
+    needs ``formula.least_demand(s)``. The bands before it are kept whole:
+    all their requests have places."""
+    if depth > _SHORTLIST_DEPTH:
+        return None
+    sample = depth + _SHORTLIST_EXTRA
+    # one sample for all bands: filtered by a band, PostgreSQL misjudges
+    # how many rows match (overdue is three correlated conditions) and
+    # reads them all rather than the index in order
+    shared = _execute(sa.select(score, *bands).where(where)
+                      .order_by(DEMAND.desc()).limit(sample)).all()
+    kept: list[Any] = []
+    for i, band in enumerate(bands):
+        scores = [row[0] for row in shared if row[i + 1]]
+        if len(scores) < depth and len(shared) == sample:
+            # too few of the band in the sample: the band's own
+            scores = [value for (value,) in _execute(
+                sa.select(score).where(where, band)
+                .order_by(DEMAND.desc()).limit(sample))]
+        if len(scores) < depth:  # that is the whole band
+            depth -= len(scores)
+            kept.append(band)
+            continue
+        least = formula.least_demand(sorted(scores)[-depth])
+        if not least:  # every request has a demand of 0 or more
+            return None
+        return sa.or_(DEMAND >= least, *kept)
+    return None
 
 
 def _order(columns: Any, sort: str, overdue_first: bool) -> list[Any]:
