@@ -44,6 +44,8 @@ def test_wheel_contains_data_folders(wheel: Path):
         "ckanext/nd47/templates/scheming/package/read.html",
         "ckanext/nd47/migration/nd47/versions/"
         "b7c1e2d4f5a6_data_request_counters.py",
+        "ckanext/nd47/migration/nd47/versions/"
+        "56504bf9af07_data_request_demand_indexes.py",
         "ckanext/nd47/feedback/score.py",
         "ckanext/nd47/logic/action/feedback.py",
         "ckanext/nd47/logic/auth/feedback.py",

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from typing import Iterator
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e import portal
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -44,3 +48,20 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def admin_token(request: pytest.FixtureRequest,
+                portal_url: str) -> Iterator[str]:
+    """An API token of the portal's sysadmin, revoked after the module."""
+    name = "e2e-" + request.module.__name__.rsplit(".", 1)[-1]
+    token = subprocess.run(
+        [str(portal.CKAN), "-c", str(portal.state() / "ckan.ini"),
+         "user", "token", "add", "admin", name],
+        capture_output=True, text=True, check=True,
+        env=portal.portal_env(),
+    ).stdout.strip().splitlines()[-1].strip()
+    yield token
+    requests.post(f"{portal_url}/api/3/action/api_token_revoke",
+                  headers={"Authorization": token}, json={"token": token},
+                  timeout=30)

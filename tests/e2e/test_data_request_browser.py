@@ -10,12 +10,8 @@ public record that no action deletes), so the portal looks the same on the
 next run."""
 from __future__ import annotations
 
-import configparser
 import datetime as dt
-import os
-import subprocess
 import uuid
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -24,35 +20,12 @@ import sqlalchemy as sa
 from playwright.sync_api import (Browser, BrowserContext, Page, Response,
                                   expect)
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e import portal
+
 AGENCY = "so-nong-nghiep-moi-truong"
 AGENCY_TITLE = "Sở Nông nghiệp và Môi trường"
 DATASET = "quan-trac-nuoc-mat"
 PASSWORD = "Mat-khau-e2e-2025"
-
-
-def _state() -> Path:
-    return Path(os.environ["ND47_PORTAL_STATE_DIR"])
-
-
-def _portal_env() -> dict[str, str]:
-    """The environment of the portal's own commands: without the CKAN_*
-    overrides that point this test process at the test database."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
-
-
-@pytest.fixture(scope="module")
-def admin_token(portal_url: str) -> Iterator[str]:
-    token = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "ckan"), "-c",
-         str(_state() / "ckan.ini"), "user", "token", "add", "admin",
-         "e2e-data-request"],
-        capture_output=True, text=True, check=True, env=_portal_env(),
-    ).stdout.strip().splitlines()[-1].strip()
-    yield token
-    requests.post(f"{portal_url}/api/3/action/api_token_revoke",
-                  headers={"Authorization": token}, json={"token": token},
-                  timeout=30)
 
 
 def _api(portal_url: str, action: str, token: str | None = None,
@@ -62,12 +35,6 @@ def _api(portal_url: str, action: str, token: str | None = None,
         headers={"Authorization": token} if token else {})
     assert response.status_code == 200, f"{action}: {response.text}"
     return response.json()["result"]
-
-
-def _portal_database() -> sa.engine.Engine:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(_state() / "ckan.ini")
-    return sa.create_engine(parser["app:main"]["sqlalchemy.url"])
 
 
 @pytest.fixture
@@ -91,7 +58,7 @@ def people(portal_url: str, admin_token: str
     try:
         yield made
     finally:
-        engine = _portal_database()
+        engine = portal.database()
         with engine.begin() as connection:
             connection.execute(
                 sa.text("DELETE FROM nd47_data_request "

@@ -6,43 +6,21 @@ draft, until the legal basis is filled in."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 import uuid
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e import portal
+
 AGENCY = "Sở Nông nghiệp và Môi trường"
 RULES = ["A17.1.d", "A17.1.e", "A17.1.đ", "A17.1.g", "A18", "A20.1",
          "A20.2", "A20.3.review", "A20.3.update", "A20.4", "A21.1", "A21.2"]
 
 
 # --- the portal's API, as the sysadmin and as nobody -------------------------
-
-def _portal_env() -> dict[str, str]:
-    """The environment of the portal's own commands: without the CKAN_*
-    overrides that point this test process at the test database."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
-
-
-@pytest.fixture(scope="module")
-def admin_token(portal_url: str) -> Iterator[str]:
-    state = Path(os.environ["ND47_PORTAL_STATE_DIR"])
-    token = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "ckan"), "-c", str(state / "ckan.ini"),
-         "user", "token", "add", "admin", "e2e-dataset-form"],
-        capture_output=True, text=True, check=True, env=_portal_env(),
-    ).stdout.strip().splitlines()[-1].strip()
-    yield token
-    requests.post(f"{portal_url}/api/3/action/api_token_revoke",
-                  headers={"Authorization": token}, json={"token": token},
-                  timeout=30)
-
 
 def _show(portal_url: str, name: str, token: str | None = None
           ) -> requests.Response:
@@ -70,7 +48,7 @@ def created(portal_url: str, admin_token: str) -> Iterator[list[str]]:
 @pytest.fixture
 def steward(browser: Browser, portal_url: str) -> Iterator[Page]:
     """A Vietnamese browser logged in as the sysadmin through /user/login."""
-    password = (Path(os.environ["ND47_PORTAL_STATE_DIR"])
+    password = (portal.state()
                 / "admin-password").read_text().strip()
     context = browser.new_context(locale="vi-VN")
     page = context.new_page()

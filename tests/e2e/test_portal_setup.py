@@ -10,6 +10,8 @@ from pathlib import Path
 
 import requests
 
+from tests.e2e import portal
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -43,12 +45,6 @@ def test_demo_catalogue_looks_like_a_province(portal_url: str):
     assert download.content.startswith(b"%PDF")
 
 
-def _portal_env() -> dict[str, str]:
-    """The environment of the portal's own commands: without the CKAN_*
-    overrides that point this test process at the test database."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
-
-
 def test_running_up_again_keeps_the_data(portal_url: str):
     state = Path(os.environ["ND47_PORTAL_STATE_DIR"])
     ini = state / "ckan.ini"
@@ -56,7 +52,7 @@ def test_running_up_again_keeps_the_data(portal_url: str):
     token = subprocess.run(
         [str(ckan), "-c", str(ini), "user", "token", "add", "admin",
          "e2e-rerun"], capture_output=True, text=True, check=True,
-        env=_portal_env(),
+        env=portal.portal_env(),
     ).stdout.strip().splitlines()[-1].strip()
     name = f"ban-do-hanh-chinh-{uuid.uuid4().hex[:8]}"
     created = requests.post(
@@ -72,7 +68,7 @@ def test_running_up_again_keeps_the_data(portal_url: str):
 
     rerun = subprocess.run([str(ROOT / "bin" / "dev"), "up"],
                            capture_output=True, text=True,
-                           env=_portal_env())
+                           env=portal.portal_env())
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "0 bộ dữ liệu / datasets," in rerun.stdout
 

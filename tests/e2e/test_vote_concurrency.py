@@ -9,15 +9,12 @@ withdrawals (fewer than the portal's 120 an hour) in its own thread, all
 starting together. Everything the test makes is removed afterwards."""
 from __future__ import annotations
 
-import configparser
-import os
 import random
 import subprocess
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -26,19 +23,10 @@ import sqlalchemy as sa
 
 from tests.deadlines.conftest import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e import portal
+
 USERS = 30
 TYPES = ("citizen", "business", "researcher", "agency")
-
-
-def _state() -> Path:
-    return Path(os.environ["ND47_PORTAL_STATE_DIR"])
-
-
-def _portal_env() -> dict[str, str]:
-    """The environment of the portal's own commands: without the CKAN_*
-    overrides that point this test process at the test database."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("CKAN_")}
 
 
 def _api(url: str, action: str, token: str, **data: Any) -> Any:
@@ -46,26 +34,6 @@ def _api(url: str, action: str, token: str, **data: Any) -> Any:
                              headers={"Authorization": token}, timeout=60)
     assert response.status_code == 200, f"{action}: {response.text}"
     return response.json()["result"]
-
-
-def _portal_database() -> sa.engine.Engine:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(_state() / "ckan.ini")
-    return sa.create_engine(parser["app:main"]["sqlalchemy.url"])
-
-
-@pytest.fixture(scope="module")
-def admin_token(portal_url: str) -> Iterator[str]:
-    token = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "ckan"), "-c",
-         str(_state() / "ckan.ini"), "user", "token", "add", "admin",
-         "e2e-vote-concurrency"],
-        capture_output=True, text=True, check=True, env=_portal_env(),
-    ).stdout.strip().splitlines()[-1].strip()
-    yield token
-    requests.post(f"{portal_url}/api/3/action/api_token_revoke",
-                  headers={"Authorization": token}, json={"token": token},
-                  timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -76,10 +44,10 @@ def second_server(portal_url: str, tmp_path_factory: pytest.TempPathFactory
     port = free_port()
     log = (tmp_path_factory.mktemp("second-server") / "ckan.log").open("w")
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "ckan"), "-c",
-         str(_state() / "ckan.ini"), "run", "-H", "127.0.0.1", "-p",
+        [str(portal.CKAN), "-c",
+         str(portal.state() / "ckan.ini"), "run", "-H", "127.0.0.1", "-p",
          str(port), "--disable-reloader", "--threaded"],
-        cwd=_state(), env=_portal_env(), stdout=log,
+        cwd=portal.state(), env=portal.portal_env(), stdout=log,
         stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -121,7 +89,7 @@ def voters(portal_url: str, admin_token: str
                          "token": token, "type": TYPES[i % len(TYPES)]})
         yield made
     finally:
-        engine = _portal_database()
+        engine = portal.database()
         with engine.begin() as connection:
             connection.execute(
                 sa.text("DELETE FROM nd47_data_request "
@@ -207,7 +175,7 @@ def test_parallel_votes_are_neither_lost_nor_doubled(
             result["supporters"]
 
     # and in the database: one row per supporter, the counters equal them
-    engine = _portal_database()
+    engine = portal.database()
     with engine.connect() as connection:
         rows = connection.execute(sa.text(
             "SELECT user_id, supporter_type FROM nd47_data_request_vote "

@@ -321,11 +321,13 @@ def search(filters: Mapping[str, Any], sort: str, limit: int, offset: int,
                   organization.c.name.label("organization_name"),
                   organization.c.title.label("organization_title"),
                   dataset.c.name.label("dataset_name"),
+                  dataset.c.type.label("dataset_type"),
                   dataset.c.title.label("dataset_title"),
                   sa.and_(dataset.c.state == "active",
                           dataset.c.private.is_(False))
                   .label("dataset_public"),
                   resolution.c.name.label("resolution_name"),
+                  resolution.c.type.label("resolution_type"),
                   resolution.c.title.label("resolution_title"),
                   sa.and_(resolution.c.state == "active",
                           resolution.c.private.is_(False))

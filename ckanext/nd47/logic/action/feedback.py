@@ -83,6 +83,8 @@ def _linked(row: Any, prefix: str) -> Optional[dict[str, Any]]:
     return {"id": getattr(row, "dataset_id" if prefix == "dataset"
                           else "resolution_dataset_id"),
             "name": getattr(row, f"{prefix}_name"),
+            # a data-sharing service has its own pages (/data-service/…)
+            "type": getattr(row, f"{prefix}_type"),
             "title": getattr(row, f"{prefix}_title")}
 
 
