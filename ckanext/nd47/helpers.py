@@ -118,6 +118,13 @@ def nd47_datetime(value: Optional[str], with_hours: bool = False) -> str:
     elif moment.tzinfo is not None:
         # render_datetime converts naive UTC times, not aware ones
         moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if language.current() == "vi":
+        # CKAN's Vietnamese long format reads "tháng 11 21, 2026"; the
+        # usual Vietnamese form is day/month/year
+        local = moment.replace(tzinfo=dt.timezone.utc).astimezone(
+            tk.h.get_display_timezone())
+        return local.strftime("%d/%m/%Y %H:%M" if with_hours
+                              else "%d/%m/%Y")
     return tk.h.render_datetime(moment, with_hours=with_hours)
 
 
