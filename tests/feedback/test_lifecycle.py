@@ -122,7 +122,8 @@ def test_new_to_under_review_to_planned_to_published(
     assert published["status"] == "published"
     assert published["resolution"] == {"id": answer["id"],
                                        "name": answer["name"],
-                                       "title": answer["title"]}
+                                       "title": answer["title"],
+                                       "type": "dataset"}
     # the first answer counts, not the last
     assert published["answered_at"] == answered_at
 
