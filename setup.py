@@ -45,6 +45,9 @@ setup(
             "nd47 = ckanext.nd47.plugin:Nd47Plugin",
             "nd47_search = ckanext.nd47.plugin:Nd47SearchPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "nd47_dcat_ap = ckanext.nd47.dcat.profile:Nd47DcatApProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

@@ -57,6 +57,17 @@ def is_known(code: str) -> bool:
     return _current(code) is not None or _pre2025(code) is not None
 
 
+def resolve(code: str, historical: bool = False) -> tuple[str, str] | None:
+    """``(era, name)`` of a unit, the era ``"2025"`` or ``"pre-2025"``;
+    ``historical`` looks the code up in the pre-2025 lists first."""
+    eras = (("pre-2025", _pre2025), ("2025", _current))
+    for era, lookup in eras if historical else eras[::-1]:
+        found = lookup(code)
+        if found:
+            return era, found
+    return None
+
+
 def name(code: str, historical: bool = False) -> str | None:
     """The unit's name with its province; ``historical`` looks the code up
     in the pre-2025 lists first."""

@@ -9,9 +9,10 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ckanext.nd47.compliance import gate
+from ckanext.nd47.dcat.views import nd47_dcat
 from ckanext.nd47.feedback.views import nd47_request
 
-__all__ = ["nd47", "nd47_request"]
+__all__ = ["nd47", "nd47_dcat", "nd47_request"]
 
 nd47 = Blueprint("nd47", __name__)
 

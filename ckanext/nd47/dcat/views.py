@@ -1,0 +1,84 @@
+"""Web side of the DCAT export: the own vocabulary as Turtle, and clear
+400/404 answers for catalogue requests ckanext-dcat would turn into a
+409 or a server error."""
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Any
+
+from flask import Blueprint, make_response
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.nd47.dcat import catalogue, vocabulary
+
+__all__ = ["nd47_dcat"]
+
+nd47_dcat = Blueprint("nd47_dcat", __name__)
+
+_CATALOGUE = "dcat.read_catalog"
+_DATASET = ("dcat.read_dataset", "dcat.read_dataset_series")
+
+
+@nd47_dcat.route("/ns/nd47.ttl")
+def own_vocabulary() -> Any:
+    response = make_response(vocabulary.graph().serialize(format="turtle"))
+    response.headers["Content-Type"] = "text/turtle; charset=utf-8"
+    return response
+
+
+def _profile_names() -> set[str]:
+    return {e.name for e in entry_points(group="ckan.rdf.profiles")}
+
+
+def _refuse(status: int, message: str) -> Any:
+    response = make_response(message + "\n", status)
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    return response
+
+
+@nd47_dcat.before_app_request
+def check_dcat_request() -> Any:
+    """Unknown formats, bad page numbers and malformed modified_since are
+    the client's mistake (400), a page past the end is not found (404)."""
+    endpoint = tk.request.endpoint
+    if endpoint != _CATALOGUE and endpoint not in _DATASET:
+        return None
+    fmt = (tk.request.view_args or {}).get("_format")
+    if fmt is not None and fmt not in catalogue.FORMATS:
+        return _refuse(400, (
+            f"Định dạng không được hỗ trợ: {fmt!r}; dùng một trong "
+            f"{', '.join(catalogue.FORMATS)} / Unsupported format {fmt!r}; "
+            f"use one of {', '.join(catalogue.FORMATS)}"))
+    args = tk.request.args
+    unknown = set(filter(None, (args.get("profiles") or "").split(","))) \
+        - _profile_names()
+    if unknown:
+        return _refuse(400, (
+            f"Hồ sơ RDF không tồn tại / Unknown RDF profiles: "
+            f"{', '.join(sorted(unknown))}"))
+    if endpoint != _CATALOGUE:
+        return None
+    if args.get("fq"):
+        return _refuse(400, (
+            "Danh mục công khai không nhận tham số fq; dùng q / "
+            "The public catalogue does not take fq; use q"))
+    try:
+        page = catalogue.parse_page(args.get("page"))
+        if page > 1:
+            count = catalogue.search({"user": ""}, {
+                "q": args.get("q"),
+                "modified_since": args.get("modified_since")}, rows=0)
+            if page > catalogue.last_page(count["count"]):
+                return _refuse(404, (
+                    f"Trang {page} vượt quá trang cuối "
+                    f"{catalogue.last_page(count['count'])} / Page {page} "
+                    f"is past the last page "
+                    f"({catalogue.last_page(count['count'])})"))
+        else:
+            catalogue.parse_modified_since(args.get("modified_since"))
+    except catalogue.BadRequest as error:
+        return _refuse(400, "; ".join(
+            message for messages in error.error_dict.values()
+            for message in messages))
+    return None

@@ -1,0 +1,78 @@
+"""ckanext-dcat's catalogue and dataset RDF actions, held to the public
+catalogue's rules (see ``ckanext/nd47/dcat/catalogue.py``)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
+
+from ckanext.nd47.dcat import catalogue
+
+__all__ = ["dcat_catalog_show", "dcat_catalog_search", "dcat_dataset_show"]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_show(up_func: Action, context: Context,
+                      data_dict: DataDict) -> Any:
+    """One page of the public DCAT catalogue: open, public, active datasets
+    and the data-sharing services, newest change first.
+
+    Replaces ckanext-dcat's page (same parameters) so that the filter runs
+    inside the search and services are listed as ``dcat:service``.
+
+    :param page: page number, from 1 (``ckanext.dcat.datasets_per_page``
+        a page)
+    :type page: int
+    :param modified_since: only entries changed since this ISO 8601 time
+    :type modified_since: string
+    :param q: a search query within the catalogue
+    :type q: string
+    :param format: ``ttl``, ``rdf``, ``xml``, ``n3`` or ``jsonld``
+    :type format: string
+    """
+    tk.check_access("dcat_catalog_show", context, data_dict)
+    return catalogue.serialize_page(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_catalog_search(up_func: Action, context: Context,
+                        data_dict: DataDict) -> Any:
+    """As ``dcat_catalog_show``: a search within the public catalogue.
+
+    :param q: the search query
+    :type q: string
+    :param page: page number, from 1
+    :type page: int
+    :param modified_since: only entries changed since this ISO 8601 time
+    :type modified_since: string
+    :param format: ``ttl``, ``rdf``, ``xml``, ``n3`` or ``jsonld``
+    :type format: string
+    """
+    tk.check_access("dcat_catalog_search", context, data_dict)
+    return catalogue.serialize_page(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def dcat_dataset_show(up_func: Action, context: Context,
+                      data_dict: DataDict) -> Any:
+    """A dataset's RDF, only for what the public catalogue lists: shared,
+    private, draft and database entries are not found.
+
+    :param id: the dataset's id or name
+    :type id: string
+    :param format: ``ttl``, ``rdf``, ``xml``, ``n3`` or ``jsonld``
+    :type format: string
+    """
+    try:
+        dataset = tk.get_action("package_show")(
+            {"user": context.get("user", "")}, {"id": data_dict.get("id")})
+    except tk.NotAuthorized:
+        dataset = {}
+    if not catalogue.in_catalogue(dataset):
+        raise tk.ObjectNotFound(
+            "Không tìm thấy bộ dữ liệu / Dataset not found")
+    return up_func(context, data_dict)
