@@ -18,9 +18,10 @@ import ckan.plugins.toolkit as tk
     ("/catalog.ttl?page=99", 404, "past the last page"),
     ("/catalog.ttl?fq=capacity:private", 400, "does not take fq"),
     ("/dataset/chat-luong-khong-khi-2025.xyz", 400, "Unsupported format"),
-    ("/catalog.ttl?profiles=khong_co", 400, "Unknown RDF profiles"),
-    ("/dataset/chat-luong-khong-khi-2025.ttl?profiles=x", 400,
-     "Unknown RDF profiles"),
+    ("/catalog.ttl?profiles=khong_co", 400, "serves the RDF profiles"),
+    ("/catalog.ttl?profiles=euro_dcat_ap_3", 400, "serves the RDF profiles"),
+    ("/dataset/chat-luong-khong-khi-2025.ttl?profiles=euro_dcat_ap_2", 400,
+     "serves the RDF profiles"),
     ("/dataset/khong-co-bo-du-lieu-nay.ttl", 404, ""),
 ])
 def test_bad_request(demo: Any, app: Any, url: str, status: int,
@@ -30,8 +31,10 @@ def test_bad_request(demo: Any, app: Any, url: str, status: int,
     assert words in response.get_data(as_text=True)
 
 
-def test_last_page_is_found(demo: Any, app: Any) -> None:
+def test_last_page_and_the_served_profile_are_found(demo: Any, app: Any
+                                                   ) -> None:
     assert app.get("/catalog.ttl?page=1").status_code == 200
+    assert app.get("/catalog.ttl?profiles=nd47_dcat_ap").status_code == 200
 
 
 def test_api_refuses_bad_parameters(demo: Any) -> None:

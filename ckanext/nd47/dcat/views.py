@@ -3,7 +3,6 @@
 409 or a server error."""
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Any
 
 from flask import Blueprint, make_response
@@ -27,8 +26,8 @@ def own_vocabulary() -> Any:
     return response
 
 
-def _profile_names() -> set[str]:
-    return {e.name for e in entry_points(group="ckan.rdf.profiles")}
+def _served_profiles() -> list[str]:
+    return tk.aslist(tk.config.get("ckanext.dcat.rdf.profiles"))
 
 
 def _refuse(status: int, message: str) -> Any:
@@ -51,12 +50,15 @@ def check_dcat_request() -> Any:
             f"{', '.join(catalogue.FORMATS)} / Unsupported format {fmt!r}; "
             f"use one of {', '.join(catalogue.FORMATS)}"))
     args = tk.request.args
-    unknown = set(filter(None, (args.get("profiles") or "").split(","))) \
-        - _profile_names()
-    if unknown:
+    served = _served_profiles()
+    other = set(filter(None, (args.get("profiles") or "").split(","))) \
+        - set(served)
+    if other:
+        # ckanext-dcat would load any installed profile, and the stock ones
+        # fail on nd47 datasets (a server error)
         return _refuse(400, (
-            f"Hồ sơ RDF không tồn tại / Unknown RDF profiles: "
-            f"{', '.join(sorted(unknown))}"))
+            f"Cổng chỉ cung cấp hồ sơ RDF / This portal serves the RDF "
+            f"profiles: {', '.join(served)} (not {', '.join(sorted(other))})"))
     if endpoint != _CATALOGUE:
         return None
     if args.get("fq"):
