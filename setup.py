@@ -44,6 +44,8 @@ setup(
         "ckan.plugins": [
             "nd47 = ckanext.nd47.plugin:Nd47Plugin",
             "nd47_search = ckanext.nd47.plugin:Nd47SearchPlugin",
+            "nd47_incremental_harvest = "
+            "ckanext.nd47.plugin:Nd47IncrementalHarvestPlugin",
         ],
         "ckan.rdf.profiles": [
             "nd47_dcat_ap = ckanext.nd47.dcat.profile:Nd47DcatApProfile",

@@ -8,7 +8,9 @@ import ckan.plugins.toolkit as tk
 from ckan.config.declaration import Declaration, Key
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.nd47 import facets, resources
+from ckanext.dcat.interfaces import IDCATRDFHarvester
+
+from ckanext.nd47 import facets, harvest, resources
 from ckanext.nd47.compliance import indexing
 from ckanext.nd47.search import seam
 
@@ -71,3 +73,14 @@ class Nd47SearchPlugin(p.SingletonPlugin):
     ) -> None:
         # CKAN declares solr_url as required; with this backend it is unused.
         declaration[key.solr_url].set_default(seam.PLUGIN_NAME)
+
+
+class Nd47IncrementalHarvestPlugin(p.SingletonPlugin):
+    """For a site that harvests an nd47 portal's DCAT feed with
+    ckanext-dcat's RDF harvester: datasets whose ``dct:modified`` has not
+    moved are left as they are instead of being saved again."""
+    p.implements(IDCATRDFHarvester, inherit=True)
+
+    def before_update(self, harvest_object: Any, dataset_dict: dict[str, Any],
+                      temp_dict: dict[str, Any]) -> None:
+        harvest.skip_unchanged(harvest_object, dataset_dict)

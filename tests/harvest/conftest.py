@@ -33,7 +33,8 @@ from tests.e2e.conftest import admin_token, portal_url  # noqa: F401
 DATABASE = "ckan_harvest_site"
 # test.ini's Redis holds the tests' own keys in db 1
 REDIS_DB = 7
-PLUGINS = "harvest dcat dcat_rdf_harvester nd47_search"
+PLUGINS = ("harvest dcat dcat_rdf_harvester nd47_search "
+           "nd47_incremental_harvest")
 
 
 @dataclass
