@@ -145,3 +145,63 @@ def sweep(ctx: click.Context, send_mail: bool) -> None:
             click.echo(f"Gửi thư thất bại / mail failed: {name}", err=True)
         if result.failed:
             ctx.exit(1)
+
+
+@nd47.command("export-dcat")
+@click.option("--output", "-o", default="-", show_default=True,
+              type=click.Path(dir_okay=False, allow_dash=True),
+              help="Tệp Turtle cần ghi, - là đầu ra chuẩn / the Turtle file "
+                   "to write, - for standard output.")
+@click.option("--modified-since", metavar="ISO8601",
+              help="Chỉ các mục thay đổi từ thời điểm này / only entries "
+                   "changed since this time, e.g. 2026-01-31T00:00:00Z.")
+@click.option("--batch-size", type=click.IntRange(1, 5000), default=500,
+              show_default=True,
+              help="Số mục đọc mỗi lần / entries read at a time.")
+@click.pass_context
+def export_dcat(ctx: click.Context, output: str,
+                modified_since: Optional[str], batch_size: int) -> None:
+    """Write the whole open catalogue (open, public datasets and the
+    data-sharing services) as one DCAT-AP 3 Turtle document, streamed a
+    batch at a time. A file is written beside its target and renamed into
+    place at the end, so a harvester never reads half an export."""
+    import os
+    import sys
+    import tempfile
+    import time
+
+    from ckanext.nd47.dcat import catalogue, export
+
+    try:
+        catalogue.parse_modified_since(modified_since)
+    except catalogue.BadRequest as error:
+        raise click.BadParameter(
+            "; ".join(m for ms in error.error_dict.values() for m in ms),
+            param_hint="--modified-since") from None
+    stats: dict[str, int] = {}
+    started = time.perf_counter()
+    with ctx.meta["flask_app"].test_request_context():
+        pieces = export.stream(modified_since, batch_size, stats)
+        if output == "-":
+            for piece in pieces:
+                sys.stdout.write(piece)
+            sys.stdout.flush()
+        else:
+            target = os.path.abspath(output)
+            fd, partial = tempfile.mkstemp(
+                dir=os.path.dirname(target), prefix=".export-dcat-",
+                suffix=".ttl")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    for piece in pieces:
+                        out.write(piece)
+                os.chmod(partial, 0o644)
+                os.replace(partial, target)
+            except BaseException:
+                os.unlink(partial)
+                raise
+    click.echo(
+        f"Đã xuất {stats['entries']} mục / exported {stats['entries']} "
+        f"entries ({stats['written']} viết mới / written, {stats['kept']} "
+        f"dùng lại / kept) trong / in "
+        f"{time.perf_counter() - started:.1f} s", err=True)

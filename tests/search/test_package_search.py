@@ -96,6 +96,29 @@ class TestFilters:
         assert set(names(search(fq="num_resources:{2 TO *]"))) == {
             "dat-dai"}
 
+    def test_quoted_range_bounds_mean_the_text_inside(self):
+        # keyset paging (the streamed DCAT export) pages by id this way,
+        # as Solr reads it: quotes around a bound are not part of it
+        ordered = names(search(sort="name asc", rows=50))
+        assert len(ordered) == len(PUBLIC)
+        after = ordered[1]
+        assert names(search(fq=f'name:{{"{after}" TO *]', sort="name asc",
+                            rows=50)) == ordered[2:]
+        assert names(search(fq=f'name:[* TO "{after}"]', sort="name asc",
+                            rows=50)) == ordered[:2]
+
+    def test_keyset_paging_by_id_visits_each_dataset_once(self):
+        seen: list[str] = []
+        after = None
+        while True:
+            fq = f'id:{{"{after}" TO *]' if after else "*:*"
+            page = search(fq=fq, sort="id asc", rows=2)["results"]
+            if not page:
+                break
+            seen.extend(d["name"] for d in page)
+            after = page[-1]["id"]
+        assert sorted(seen) == sorted(PUBLIC)
+
     def test_extras_are_filterable(self):
         assert set(names(search(fq='tan_suat:"Hàng tháng"'))) == {
             "thoi-tiet", "benh-vien"}

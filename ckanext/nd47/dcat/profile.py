@@ -10,7 +10,11 @@ the properties of our own are added. A data-sharing service becomes a
 """
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from contextvars import ContextVar
+from typing import Any, Iterable, Iterator
+
+import sqlalchemy as sa
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
@@ -25,9 +29,29 @@ from ckanext.nd47 import admin_units
 from ckanext.nd47.compliance import gate
 from ckanext.nd47.dcat import vocabulary as v
 
-__all__ = ["Nd47DcatApProfile", "agency_uri"]
+__all__ = ["Nd47DcatApProfile", "agency_uri", "agency_cache", "agency_of",
+           "prefetch_agencies"]
 
 SERVICE_TYPE = "data-service"
+
+# agencies already read while one catalogue page or export is written
+_agencies: ContextVar[dict[str, dict[str, str]] | None] = ContextVar(
+    "nd47_dcat_agencies", default=None)
+
+
+@contextlib.contextmanager
+def agency_cache(dataset_dicts: Iterable[dict[str, Any]] = ()
+                 ) -> Iterator[None]:
+    """Read each agency once while many entries are written (a catalogue
+    page, the export): entries of one agency share its publisher and
+    focal point. The agencies of ``dataset_dicts`` are read at once, in
+    two queries. Outside it, every entry reads its agency afresh."""
+    token = _agencies.set({})
+    try:
+        prefetch_agencies(dataset_dicts)
+        yield
+    finally:
+        _agencies.reset(token)
 
 
 def agency_uri(org_id: str) -> str:
@@ -35,14 +59,49 @@ def agency_uri(org_id: str) -> str:
     return f"{catalog_uri().rstrip('/')}/organization/{org_id}"
 
 
-def _agency(dataset_dict: dict[str, Any]) -> dict[str, str]:
+def _org_id(dataset_dict: dict[str, Any]) -> str | None:
+    return (dataset_dict.get("organization") or {}).get("id") \
+        or dataset_dict.get("owner_org")
+
+
+def prefetch_agencies(dataset_dicts: Iterable[dict[str, Any]]) -> None:
+    """Put the agencies of ``dataset_dicts`` not yet read into the cache
+    of the enclosing ``agency_cache``."""
+    cache = _agencies.get()
+    if cache is None:
+        return
+    wanted = {org_id for org_id in map(_org_id, dataset_dicts)
+              if org_id and org_id not in cache}
+    if not wanted:
+        return
+    groups, extras = model.group_table, model.group_extra_table
+    found = {row.id: {"id": row.id, "title": row.title}
+             for row in model.Session.execute(
+                 sa.select(groups.c.id, groups.c.title)
+                 .where(groups.c.id.in_(wanted)))}
+    for row in model.Session.execute(
+            sa.select(extras.c.group_id, extras.c.key, extras.c.value)
+            .where(extras.c.group_id.in_(found))):
+        found[row.group_id][row.key] = row.value
+    for org_id in wanted:
+        cache[org_id] = found.get(org_id, {})
+
+
+def agency_of(dataset_dict: dict[str, Any]) -> dict[str, str]:
     """The agency's schema fields (stored as group extras; package_show
     only carries the core organization fields)."""
-    org = dataset_dict.get("organization") or {}
-    group = model.Group.get(org.get("id")) if org.get("id") else None
-    if group is None:
+    org_id = _org_id(dataset_dict)
+    if not org_id:
         return {}
-    return {"id": group.id, "title": group.title, **group.extras}
+    cache = _agencies.get()
+    if cache is not None and org_id in cache:
+        return cache[org_id]
+    group = model.Group.get(org_id)
+    agency = {} if group is None else {
+        "id": group.id, "title": group.title, **group.extras}
+    if cache is not None:
+        cache[org_id] = agency
+    return agency
 
 
 def _translated(dataset_dict: dict[str, Any], key: str) -> dict[str, str]:
@@ -67,7 +126,7 @@ class Nd47DcatApProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any],
                            dataset_ref: URIRef) -> None:
-        agency = _agency(dataset_dict)
+        agency = agency_of(dataset_dict)
         if dataset_dict.get("type") == SERVICE_TYPE:
             self._graph_from_service(dataset_dict, dataset_ref, agency)
             return
@@ -234,12 +293,16 @@ class Nd47DcatApProfile(EuropeanDCATAP3Profile):
         authority concepts and contact points the classes they expect."""
         g = self.g
         concepts = set(g.objects(ref, DCAT.theme))
+        distributions = list(g.objects(ref, DCAT.distribution))
+        licences = {licence for distribution in distributions
+                    for licence in g.objects(distribution, DCT.license)}
         for subject in [ref, *g.objects(ref, DCT.publisher),
-                        *g.objects(ref, DCAT.distribution),
-                        *g.objects(None, DCT.license)]:
+                        *distributions, *licences]:
             concepts.update(g.objects(subject, DCT.type))
         for concept in concepts:
-            if isinstance(concept, URIRef):
+            # an earlier entry of the page may have labelled it already
+            if isinstance(concept, URIRef) and (
+                    concept, RDF.type, SKOS.Concept) not in g:
                 g.add((concept, RDF.type, SKOS.Concept))
                 for lang, label in v.concept_labels(concept).items():
                     g.add((concept, SKOS.prefLabel, Literal(label, lang=lang)))

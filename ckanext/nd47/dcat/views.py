@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, make_response
+from flask import Blueprint, Response, make_response, stream_with_context
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.nd47.dcat import catalogue, vocabulary
+from ckanext.nd47.dcat import catalogue, export, vocabulary
 
 __all__ = ["nd47_dcat"]
 
@@ -24,6 +24,29 @@ def own_vocabulary() -> Any:
     response = make_response(vocabulary.graph().serialize(format="turtle"))
     response.headers["Content-Type"] = "text/turtle; charset=utf-8"
     return response
+
+
+@nd47_dcat.route("/catalog/export.<_format>")
+def export_catalogue(_format: str) -> Any:
+    """The whole open catalogue as one Turtle document, streamed."""
+    if _format != "ttl":
+        return _refuse(400, (
+            f"Bản xuất toàn bộ chỉ có dạng Turtle (ttl), không có {_format!r}"
+            f" / The full export is Turtle (ttl) only, not {_format!r}"))
+    try:
+        tk.check_access("dcat_catalog_show",
+                        {"user": tk.current_user.name}, {})
+    except tk.NotAuthorized:
+        return _refuse(403, "Không được phép / Not authorized")
+    since = tk.request.args.get("modified_since")
+    try:
+        catalogue.parse_modified_since(since)
+    except catalogue.BadRequest as error:
+        return _refuse(400, "; ".join(
+            message for messages in error.error_dict.values()
+            for message in messages))
+    return Response(stream_with_context(export.stream(since)),
+                    content_type="text/turtle; charset=utf-8")
 
 
 def _served_profiles() -> list[str]:

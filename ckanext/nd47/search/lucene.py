@@ -68,6 +68,15 @@ def _unescape(value: str) -> str:
     return _ESCAPE_RE.sub(r"\1", value)
 
 
+def _bound(item: tree.Item) -> str:
+    """A range bound's value; a quoted bound (``id:{"…" TO *]``) means
+    the text inside the quotes, as in Solr."""
+    value = item.value
+    if isinstance(item, tree.Phrase):
+        value = value[1:-1]
+    return _unescape(value)
+
+
 def _tsquery(folded: str) -> ColumnElement:
     return sa.func.plainto_tsquery("simple", folded)
 
@@ -231,19 +240,16 @@ class _Translator:
                 "metadata_modified:[NOW-1YEAR TO *] / A range needs a field, "
                 "e.g. metadata_modified:[NOW-1YEAR TO *]"
             )
-        return self._range(
-            field, _unescape(node.low.value), _unescape(node.high.value),
-            node.include_low, node.include_high)
+        return self._range(field, _bound(node.low), _bound(node.high),
+                           node.include_low, node.include_high)
 
     def _visit_From(self, node, field, positive):
         self._count_clause()
-        return self._range(field, _unescape(node.a.value), "*",
-                           node.include, True)
+        return self._range(field, _bound(node.a), "*", node.include, True)
 
     def _visit_To(self, node, field, positive):
         self._count_clause()
-        return self._range(field, "*", _unescape(node.a.value),
-                           True, node.include)
+        return self._range(field, "*", _bound(node.a), True, node.include)
 
     # -- field semantics -----------------------------------------------
     def _text_fields(self, field: Optional[str]) -> list[str]:
