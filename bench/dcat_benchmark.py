@@ -33,13 +33,8 @@ import sys
 import time
 from typing import Any
 
-VOCABULARY = (
-    "dân số đất đai thời tiết giáo dục y tế giao thông ngân sách doanh "
-    "nghiệp nông nghiệp môi trường không khí nước mặt trường học bệnh viện "
-    "xe buýt du lịch lễ hội di tích chợ thủ tục hành chính quy hoạch xây "
-    "dựng điện chiếu sáng cây xanh rác thải lúa gạo thủy sản lao động việc "
-    "làm giá cả thống kê kiểm kê quan trắc khí tượng lượng mưa nhiệt độ"
-).split()
+from common import ensure_sysadmin, percentile, words
+
 ENGLISH = ("population land weather education health transport budget "
            "business farming environment air water school hospital bus "
            "tourism festival market procedure planning power trees waste "
@@ -53,17 +48,6 @@ SECTORS = ["AGRI", "ECON", "EDUC", "ENVI", "GOVE", "HEAL", "TRAN"]
 FREQUENCIES = ["DAILY", "MONTHLY", "QUARTERLY", "ANNUAL", "IRREG"]
 UNITS = [["75"], ["26116"], ["26017"], ["75", "26116"]]
 AGENCIES = 20
-
-
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
-    return ordered[index]
-
-
-def _words(rng: random.Random, n: int, words: list[str] = VOCABULARY
-           ) -> str:
-    return " ".join(rng.choice(words) for _ in range(n))
 
 
 def _dataset(rng: random.Random, i: int, org: str) -> dict[str, Any]:
@@ -80,24 +64,24 @@ def _dataset(rng: random.Random, i: int, org: str) -> dict[str, Any]:
                                         for _ in range(64))})
     return {
         "name": f"du-lieu-mo-{i:05d}",
-        "title": f"{_words(rng, 4).capitalize()} {i}",
-        "title_en": f"{_words(rng, 3, ENGLISH).capitalize()} {i}",
-        "notes": _words(rng, 30),
-        "notes_en": _words(rng, 20, ENGLISH),
+        "title": f"{words(rng, 4).capitalize()} {i}",
+        "title_en": f"{words(rng, 3, ENGLISH).capitalize()} {i}",
+        "notes": words(rng, 30),
+        "notes_en": words(rng, 20, ENGLISH),
         "owner_org": org,
         "license_id": "cc-by",
         "tags": [{"name": t} for t in
-                 dict.fromkeys(_words(rng, 2) for _ in range(3))],
+                 dict.fromkeys(words(rng, 2) for _ in range(3))],
         "classification": "open",
         "sector": rng.choice(SECTORS),
         "spatial_coverage": rng.choice(UNITS),
         "temporal_start": f"{start}-01-01",
         "temporal_end": f"{start}-12-31",
         "update_frequency": rng.choice(FREQUENCIES),
-        "legal_basis": _words(rng, 8),
+        "legal_basis": words(rng, 8),
         "publishing_methods": ["download"],
         "personal_information": "none",
-        "security_assessment": _words(rng, 10),
+        "security_assessment": words(rng, 10),
         "catalogue_reviewed": "2026-10-01",
         "data_updated": "2026-11-01",
         "national_portal": True,
@@ -113,13 +97,7 @@ def load(n: int, seed: int) -> None:
     from ckan import model
 
     rng = random.Random(seed)
-    if not model.User.get("bench-admin"):
-        tk.get_action("user_create")({"ignore_auth": True}, {
-            "name": "bench-admin", "email": "bench@nd47.example.vn",
-            "password": "Bench-password-1"})
-        user = model.User.get("bench-admin")
-        user.sysadmin = True
-        model.Session.commit()
+    ensure_sysadmin()
     context = {"user": "bench-admin"}
     orgs = []
     for i in range(AGENCIES):
@@ -128,7 +106,7 @@ def load(n: int, seed: int) -> None:
             tk.get_action("organization_show")(dict(context), {"id": name})
         except tk.ObjectNotFound:
             tk.get_action("organization_create")(dict(context), {
-                "name": name, "title": f"Sở {_words(rng, 2)} {i}",
+                "name": name, "title": f"Sở {words(rng, 2)} {i}",
                 "agency_code": f"000.00.{i:02d}.H75", "level": "province",
                 "focal_point_name": f"Đầu mối {i}",
                 "focal_point_email": f"dau-moi.{i}@co-quan.example.vn",
@@ -214,7 +192,7 @@ def measure_pages(rounds: int, seed: int, fmt: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for name, values in samples.items():
         result[name] = {"p50_ms": statistics.median(values),
-                        "p95_ms": _percentile(values, 95),
+                        "p95_ms": percentile(values, 95),
                         "mean_ms": statistics.fmean(values),
                         "bytes": sizes[name]}
     result["ratio_p50"] = result["ours"]["p50_ms"] / result["stock"]["p50_ms"]
@@ -273,16 +251,12 @@ def _child(args: argparse.Namespace, *extra: str) -> dict[str, Any]:
 
 
 def _forget_entries() -> None:
+    """Empty the kept entries: the next export writes every one."""
+    import sqlalchemy as sa
     from ckan import model
 
-    model.Session.execute(sa_text("DELETE FROM nd47_dcat_entry"))
+    model.Session.execute(sa.text("DELETE FROM nd47_dcat_entry"))
     model.Session.commit()
-
-
-def sa_text(sql: str) -> Any:
-    import sqlalchemy as sa
-
-    return sa.text(sql)
 
 
 def _since_for_newest(n: int) -> str:

@@ -64,6 +64,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from common import VOCABULARY, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = "bench-admin"
 USER_PREFIX = "nguoi-dung-"
@@ -80,28 +82,16 @@ OPERATIONS = (
     ("vote", "`nd47_request_vote` (commit)"),
     ("unvote", "`nd47_request_unvote` (commit)"),
 )
-WORDS = (
-    "dân số đất đai thời tiết giáo dục y tế giao thông ngân sách doanh "
-    "nghiệp nông nghiệp môi trường không khí nước mặt trường học bệnh viện "
-    "xe buýt du lịch lễ hội di tích chợ thủ tục hành chính quy hoạch xây "
-    "dựng điện chiếu sáng cây xanh rác thải lúa gạo thủy sản lao động việc "
-    "làm giá cả thống kê kiểm kê quan trắc khí tượng lượng mưa nhiệt độ"
-).split()
+WORDS = VOCABULARY
 SECTORS = ("AGRI", "ECON", "EDUC", "ENVI", "GOVE", "HEAL", "TRAN")
 GROUNDS = ("personal_information", "security_risk", "state_secret",
            "other_law", "not_held", "duplicate")
 
 
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
-    return ordered[index]
-
-
 def _summary(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": statistics.median(samples),
-            "p95_ms": _percentile(samples, 95),
-            "p99_ms": _percentile(samples, 99),
+            "p95_ms": percentile(samples, 95),
+            "p99_ms": percentile(samples, 99),
             "max_ms": max(samples),
             "runs": len(samples)}
 

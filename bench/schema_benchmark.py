@@ -44,6 +44,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from common import percentile
+
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,15 +63,9 @@ OPERATIONS = (
 GOALS = {"create": 1.5, "show": 1.3}
 
 
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
-    return ordered[index]
-
-
 def _summary(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": statistics.median(samples),
-            "p95_ms": _percentile(samples, 95),
+            "p95_ms": percentile(samples, 95),
             "mean_ms": statistics.fmean(samples),
             "runs": len(samples)}
 

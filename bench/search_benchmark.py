@@ -23,26 +23,11 @@ import sys
 import time
 from typing import Any, Callable
 
-VOCABULARY = (
-    "dân số đất đai thời tiết giáo dục y tế giao thông ngân sách doanh "
-    "nghiệp nông nghiệp môi trường không khí nước mặt trường học bệnh viện "
-    "xe buýt du lịch lễ hội di tích chợ thủ tục hành chính quy hoạch xây "
-    "dựng điện chiếu sáng cây xanh rác thải lúa gạo thủy sản lao động việc "
-    "làm giá cả thống kê kiểm kê quan trắc khí tượng lượng mưa nhiệt độ"
-).split()
+from common import ensure_sysadmin, percentile, words
+
 FORMATS = ["CSV", "JSON", "XLSX", "PDF", "XML", "GeoJSON"]
 SECTORS = ["AGRI", "ECON", "EDUC", "ENVI", "GOVE", "HEAL", "TRAN"]
 FREQUENCIES = ["Hàng ngày", "Hàng tháng", "Hàng quý", "Hàng năm"]
-
-
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
-    return ordered[index]
-
-
-def _words(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(VOCABULARY) for _ in range(n))
 
 
 def load(n: int, seed: int) -> None:
@@ -50,13 +35,7 @@ def load(n: int, seed: int) -> None:
     from ckan import model
 
     rng = random.Random(seed)
-    if not model.User.get("bench-admin"):
-        tk.get_action("user_create")({"ignore_auth": True}, {
-            "name": "bench-admin", "email": "bench@nd47.example.vn",
-            "password": "Bench-password-1"})
-        user = model.User.get("bench-admin")
-        user.sysadmin = True
-        model.Session.commit()
+    ensure_sysadmin()
     context = {"user": "bench-admin"}
     existing = model.Session.query(model.Package).count()
     orgs = []
@@ -66,20 +45,20 @@ def load(n: int, seed: int) -> None:
             tk.get_action("organization_show")(dict(context), {"id": name})
         except tk.ObjectNotFound:
             tk.get_action("organization_create")(dict(context), {
-                "name": name, "title": f"Cơ quan {_words(rng, 2)} {i}",
+                "name": name, "title": f"Cơ quan {words(rng, 2)} {i}",
                 "agency_code": f"000.00.{i:02d}.H75", "level": "province"})
         orgs.append(name)
     started = time.perf_counter()
     for i in range(existing, n):
         tk.get_action("package_create")(dict(context), {
             "name": f"bo-du-lieu-{i:05d}",
-            "title": f"{_words(rng, 3).capitalize()} {i}",
-            "notes": _words(rng, 25),
+            "title": f"{words(rng, 3).capitalize()} {i}",
+            "notes": words(rng, 25),
             "owner_org": orgs[i % len(orgs)],
             "private": i % 10 == 0,
             "license_id": "cc-by",
             "tags": [{"name": t} for t in
-                     dict.fromkeys(_words(rng, 2) for _ in range(3))],
+                     dict.fromkeys(words(rng, 2) for _ in range(3))],
             "extras": [{"key": "tan_suat",
                         "value": rng.choice(FREQUENCIES)}],
             "resources": [{"url": f"http://example.vn/{i}.{f.lower()}",
@@ -90,10 +69,10 @@ def load(n: int, seed: int) -> None:
             "classification": "open",
             "sector": rng.choice(SECTORS),
             "spatial_coverage": ["75"],
-            "legal_basis": _words(rng, 8),
+            "legal_basis": words(rng, 8),
             "publishing_methods": ["download"],
             "personal_information": "none",
-            "security_assessment": _words(rng, 10),
+            "security_assessment": words(rng, 10),
             "catalogue_reviewed": "2026-10-01",
             "data_updated": "2026-11-01",
             "national_portal": rng.random() < 0.7,
@@ -131,14 +110,14 @@ def measure(runs: int, seed: int) -> dict[str, Any]:
                 samples.append(elapsed)
             assert result["count"] >= 0
         return {"p50_ms": statistics.median(samples),
-                "p95_ms": _percentile(samples, 95),
+                "p95_ms": percentile(samples, 95),
                 "runs": len(samples)}
 
     def fold(words: str) -> str:
         from ckanext.nd47.search.text import fold as _fold
         return _fold(words)
 
-    timings["free_text"] = run(lambda: {"q": fold(_words(rng, 2))})
+    timings["free_text"] = run(lambda: {"q": fold(words(rng, 2))})
     timings["two_fq_three_facets"] = run(lambda: {
         "fq": f"organization:co-quan-{rng.randrange(20):02d} "
               f"+res_format:{rng.choice(FORMATS)}",
