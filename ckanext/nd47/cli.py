@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Iterable, Optional, TextIO
 
 import click
 
@@ -182,19 +182,22 @@ def export_dcat(ctx: click.Context, output: str,
     started = time.perf_counter()
     with ctx.meta["flask_app"].test_request_context():
         pieces = export.stream(modified_since, batch_size, stats)
-        if output == "-":
-            for piece in pieces:
-                sys.stdout.write(piece)
-            sys.stdout.flush()
+        target = os.path.abspath(output) if output != "-" else ""
+        if not target or (os.path.exists(target)
+                          and not os.path.isfile(target)):
+            # standard output, /dev/null, a pipe: written as it comes
+            if target:
+                with open(target, "w", encoding="utf-8") as out:
+                    _write_all(pieces, out)
+            else:
+                _write_all(pieces, sys.stdout)
         else:
-            target = os.path.abspath(output)
             fd, partial = tempfile.mkstemp(
                 dir=os.path.dirname(target), prefix=".export-dcat-",
                 suffix=".ttl")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    for piece in pieces:
-                        out.write(piece)
+                    _write_all(pieces, out)
                 os.chmod(partial, 0o644)
                 os.replace(partial, target)
             except BaseException:
@@ -205,3 +208,9 @@ def export_dcat(ctx: click.Context, output: str,
         f"entries ({stats['written']} viết mới / written, {stats['kept']} "
         f"dùng lại / kept) trong / in "
         f"{time.perf_counter() - started:.1f} s", err=True)
+
+
+def _write_all(pieces: Iterable[str], out: TextIO) -> None:
+    for piece in pieces:
+        out.write(piece)
+    out.flush()

@@ -4,6 +4,8 @@ DCAT-AP 3 shapes, entries kept between exports and written again only when
 they change, and clear refusals of bad requests."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from ckan.cli.cli import ckan
 from ckan.tests.helpers import CKANCliRunner
 
 from ckanext.nd47.compliance import gate
-from ckanext.nd47.dcat import export
+from ckanext.nd47.dcat import export, throttle
 from ckanext.nd47.dcat import vocabulary as v
 from tests.dcat.conftest import (all_entries, in_public_catalogue,
                                  shacl_violations)
@@ -182,6 +184,17 @@ def test_bad_export_requests_are_refused_clearly(
     assert message in response.get_data(as_text=True)
 
 
+def test_cli_writes_to_standard_output_and_to_devices_in_place(demo: Any
+                                                              ) -> None:
+    result = _run_cli("--output", "-", "--batch-size", "3")
+    assert result.exit_code == 0, result.output
+    assert "@prefix dcat: <http://www.w3.org/ns/dcat#> ." in result.output
+    # /dev/null is written to, not replaced by a file
+    result = _run_cli("--output", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
 def test_cli_refuses_a_malformed_modified_since(demo: Any, tmp_path: Path
                                                 ) -> None:
     target = tmp_path / "catalogue.ttl"
@@ -189,3 +202,40 @@ def test_cli_refuses_a_malformed_modified_since(demo: Any, tmp_path: Path
     assert result.exit_code == 2
     assert "modified_since phải theo ISO 8601" in result.output
     assert not target.exists()
+
+
+@pytest.mark.ckan_config("ckanext.nd47.dcat.export_max_concurrent", "1")
+def test_one_export_too_many_is_refused_until_one_ends(demo: Any, app: Any
+                                                       ) -> None:
+    running = throttle.acquire()
+    assert running is not None
+    try:
+        response = app.get("/catalog/export.ttl")
+        assert response.status_code == 429
+        assert response.headers["Retry-After"] == "60"
+        assert "quá nhiều yêu cầu xuất" in response.get_data(as_text=True)
+        assert "Too many full exports" in response.get_data(as_text=True)
+    finally:
+        throttle.release(running)
+    # the refused request left nothing behind; an export that ends (or is
+    # cut off) makes room for the next
+    for _ in range(2):
+        assert app.get("/catalog/export.ttl").status_code == 200
+    token = throttle.acquire()
+    assert token is not None
+    throttle.release(token)
+
+
+def test_an_export_whose_worker_died_stops_counting(demo: Any) -> None:
+    from ckan.lib.redis import connect_to_redis
+
+    redis = connect_to_redis()
+    redis.delete(throttle.KEY)
+    stale = throttle.acquire()
+    assert stale is not None
+    # a worker that died an hour ago never released its token
+    redis.zadd(throttle.KEY, {stale: 1.0})
+    fresh = throttle.acquire()
+    assert fresh is not None
+    assert redis.zscore(throttle.KEY, stale) is None
+    throttle.release(fresh)

@@ -53,6 +53,9 @@ PREFIXES: dict[str, str] = {
     str(v.FREQUENCY): "freq", str(v.ACCESS_RIGHT): "accessright",
     str(v.FILE_TYPE): "filetype", str(v.LANGUAGE): "lang",
 }
+# settings under those prefixes that do not change what is written
+_NOT_IN_OUTPUT = {"ckanext.nd47.dcat.export_max_concurrent",
+                  "ckanext.dcat.datasets_per_page"}
 _CODE = ("profile.py", "vocabulary.py", "turtle.py", "export.py")
 
 
@@ -76,7 +79,8 @@ def _settings_digest() -> str:
     """The settings an entry's Turtle depends on."""
     settings = {key: str(value) for key, value in tk.config.items()
                 if key.startswith(("ckanext.dcat.", "ckanext.nd47.dcat.",
-                                   "ckan.site_url", "ckan.locale"))}
+                                   "ckan.site_url", "ckan.locale"))
+                and key not in _NOT_IN_OUTPUT}
     return json.dumps([catalog_uri(), gate.rulebook().id,
                        sorted(settings.items()), sorted(PREFIXES.items()),
                        _code_digest()])

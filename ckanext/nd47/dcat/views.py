@@ -3,13 +3,13 @@
 409 or a server error."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from flask import Blueprint, Response, make_response, stream_with_context
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.nd47.dcat import catalogue, export, vocabulary
+from ckanext.nd47.dcat import catalogue, export, throttle, vocabulary
 
 __all__ = ["nd47_dcat"]
 
@@ -45,7 +45,22 @@ def export_catalogue(_format: str) -> Any:
         return _refuse(400, "; ".join(
             message for messages in error.error_dict.values()
             for message in messages))
-    return Response(stream_with_context(export.stream(since)),
+    token = throttle.acquire()
+    if token is None:
+        response = _refuse(429, (
+            "Đang có quá nhiều yêu cầu xuất toàn bộ danh mục; xin thử lại "
+            "sau ít phút / Too many full exports are running; please try "
+            "again in a few minutes"))
+        response.headers["Retry-After"] = "60"
+        return response
+
+    def pieces() -> Iterator[str]:
+        try:
+            yield from export.stream(since)
+        finally:
+            throttle.release(token)
+
+    return Response(stream_with_context(pieces()),
                     content_type="text/turtle; charset=utf-8")
 
 
