@@ -146,8 +146,8 @@ def stream(modified_since: Any = None, batch_size: int = BATCH_SIZE,
     """The open catalogue as Turtle, a batch of entries per piece.
 
     ``modified_since`` (ISO 8601) keeps only entries changed since then;
-    a malformed one raises ``catalogue.BadRequest`` before anything is
-    written. ``stats`` (if given) counts entries ``written`` afresh and
+    a malformed one raises ``catalogue.BadRequest`` when the first piece
+    is asked for, before anything is read or written. ``stats`` (if given) counts entries ``written`` afresh and
     ``kept`` from earlier exports.
     """
     since = catalogue.parse_modified_since(modified_since)
@@ -156,9 +156,11 @@ def stream(modified_since: Any = None, batch_size: int = BATCH_SIZE,
     with agency_cache():
         writer = _Writer()
         settings = _settings_digest()
-        yield (f"# {tk.config.get('ckanext.nd47.dcat.publisher')}: "
-               f"DCAT-AP 3, {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
-               "\n" + turtle.header(PREFIXES) + "\n" + writer.catalog())
+        publisher = " ".join(str(tk.config.get(
+            "ckanext.nd47.dcat.publisher")).split())  # one comment line
+        yield (f"# {publisher}: DCAT-AP 3, "
+               f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n"
+               + turtle.header(PREFIXES) + "\n" + writer.catalog())
         for batch in _batches(since, batch_size):
             yield _write_batch(batch, writer, settings, counts)
 
