@@ -239,3 +239,20 @@ def test_an_export_whose_worker_died_stops_counting(demo: Any) -> None:
     assert fresh is not None
     assert redis.zscore(throttle.KEY, stale) is None
     throttle.release(fresh)
+
+
+@pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "1000")
+def test_catalogue_page_is_the_same_graph_in_every_format(demo: Any,
+                                                          app: Any) -> None:
+    # Turtle and RDF/XML are written by the portal's own writers, JSON-LD
+    # by rdflib: all must say the same
+    graphs = {}
+    for fmt, parser in (("ttl", "turtle"), ("rdf", "xml"), ("xml", "xml"),
+                        ("jsonld", "json-ld")):
+        response = app.get(f"/catalog.{fmt}")
+        assert response.status_code == 200, fmt
+        graphs[fmt] = _without_moments(rdflib.Graph().parse(
+            data=response.get_data(as_text=True), format=parser))
+    assert len(_listed(graphs["ttl"])) == len(_expected(demo))
+    for fmt in ("rdf", "xml", "jsonld"):
+        assert isomorphic(graphs[fmt], graphs["ttl"]), fmt

@@ -23,7 +23,7 @@ from ckanext.dcat.profiles import DCAT
 from ckanext.dcat.utils import (CONTENT_TYPES, catalog_uri,
                                 url_to_rdflib_format)
 
-from ckanext.nd47.dcat import turtle
+from ckanext.nd47.dcat import rdfxml, turtle
 from ckanext.nd47.dcat.profile import SERVICE_TYPE, agency_cache
 
 OPEN_DATASETS_FQ = ("(+dataset_type:dataset +classification:open "
@@ -126,9 +126,9 @@ def _paging(count: int, page: int, data_dict: DataDict) -> dict[str, Any]:
 
 class CatalogueSerializer(RDFSerializer):
     """ckanext-dcat's serializer, with data-sharing services linked to the
-    catalogue by ``dcat:service`` instead of ``dcat:dataset``; Turtle is
-    written by ``turtle.py`` and RDF/XML by rdflib's plain (not "pretty")
-    RDF/XML serializer: the same triples, several times faster."""
+    catalogue by ``dcat:service`` instead of ``dcat:dataset``; Turtle and
+    RDF/XML are written by ``turtle.py`` and ``rdfxml.py``: the same
+    triples, several times faster than rdflib's serializers."""
 
     def add_entry(self, catalog_ref: URIRef,
                   dataset_dict: dict[str, Any]) -> URIRef:
@@ -156,7 +156,7 @@ class CatalogueSerializer(RDFSerializer):
             self._add_pagination_triples(pagination_info)
         if rdf_format == "turtle":
             return turtle.dumps(self.g)
-        return self.g.serialize(format="xml")
+        return rdfxml.dumps(self.g) or self.g.serialize(format="xml")
 
     def _add_source_catalog(self, root_catalog_ref: URIRef,
                             dataset_dict: dict[str, Any],
