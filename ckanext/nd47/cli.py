@@ -176,8 +176,7 @@ def export_dcat(ctx: click.Context, output: str,
         catalogue.parse_modified_since(modified_since)
     except catalogue.BadRequest as error:
         raise click.BadParameter(
-            "; ".join(m for ms in error.error_dict.values() for m in ms),
-            param_hint="--modified-since") from None
+            error.text(), param_hint="--modified-since") from None
     stats: dict[str, int] = {}
     started = time.perf_counter()
     with ctx.meta["flask_app"].test_request_context():

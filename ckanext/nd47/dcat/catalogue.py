@@ -36,6 +36,11 @@ FORMATS = tuple(CONTENT_TYPES)
 class BadRequest(tk.ValidationError):
     """A catalogue request the pages answer with HTTP 400."""
 
+    def text(self) -> str:
+        """The messages on one line, for a plain-text answer."""
+        return "; ".join(message for messages in self.error_dict.values()
+                         for message in messages)
+
 
 def per_page() -> int:
     return tk.asint(tk.config.get("ckanext.dcat.datasets_per_page"))

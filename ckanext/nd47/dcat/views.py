@@ -42,9 +42,7 @@ def export_catalogue(_format: str) -> Any:
     try:
         catalogue.parse_modified_since(since)
     except catalogue.BadRequest as error:
-        return _refuse(400, "; ".join(
-            message for messages in error.error_dict.values()
-            for message in messages))
+        return _refuse(400, error.text())
     token = throttle.acquire()
     if token is None:
         response = _refuse(429, (
@@ -118,7 +116,5 @@ def check_dcat_request() -> Any:
         else:
             catalogue.parse_modified_since(args.get("modified_since"))
     except catalogue.BadRequest as error:
-        return _refuse(400, "; ".join(
-            message for messages in error.error_dict.values()
-            for message in messages))
+        return _refuse(400, error.text())
     return None
