@@ -13,11 +13,13 @@ from ckanext.nd47.facets import choice_labels, compliance_labels
 from ckanext.nd47.feedback import workflow
 from ckanext.nd47.feedback.score import TERM_LABELS
 from ckanext.nd47.logic.validators import parse_date
+from ckanext.nd47.signup import nd47_signup_challenge
 
 __all__ = ["nd47_compliance", "nd47_admin_unit_names",
            "nd47_datasets_from_database", "nd47_text_in_language",
            "nd47_feedback_label", "nd47_feedback_choices",
-           "nd47_sector_choices", "nd47_datetime", "nd47_rating"]
+           "nd47_sector_choices", "nd47_datetime", "nd47_rating",
+           "nd47_signup_challenge"]
 
 
 def nd47_text_in_language(texts: dict[str, str]) -> str:

@@ -10,13 +10,15 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
-from ckanext.nd47 import facets, harvest, resources
+from ckanext.nd47 import (access, facets, harvest, request_guard,
+                          resources, uploads, visibility)
 from ckanext.nd47.compliance import indexing
+from ckanext.nd47.logic import action
 from ckanext.nd47.search import seam
 
 
 @tk.blanket.cli
-@tk.blanket.actions
+@tk.blanket.actions(action.registry)
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.helpers
@@ -29,6 +31,8 @@ class Nd47Plugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IUploader, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
@@ -40,7 +44,12 @@ class Nd47Plugin(DefaultTranslation, p.SingletonPlugin):
         # held to their resources by the compliance rules instead
         declaration[key.ckan.dataset.create_on_ui_requires_resources] \
             .set_default(False)
+        for name, value in access.DEFAULTS.items():
+            declaration[key.from_string(name)].set_default(value)
         declaration.load_dict(resources.config_declaration())
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return request_guard.install(app)
 
     def i18n_directory(self) -> str:
         return str(resources.data_dir("i18n"))
@@ -51,6 +60,14 @@ class Nd47Plugin(DefaultTranslation, p.SingletonPlugin):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return indexing.prepare(pkg_dict)
 
+    def after_dataset_update(self, context: Any,
+                             pkg_dict: dict[str, Any]) -> None:
+        visibility.after_dataset_change(context, pkg_dict)
+
+    def after_dataset_delete(self, context: Any,
+                             pkg_dict: dict[str, Any]) -> None:
+        visibility.after_dataset_change(context, pkg_dict)
+
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
         return facets.label_items(search_results)
@@ -58,6 +75,10 @@ class Nd47Plugin(DefaultTranslation, p.SingletonPlugin):
     def dataset_facets(self, facets_dict: dict[str, Any],
                        package_type: str) -> dict[str, Any]:
         return facets.dataset_facets(facets_dict, package_type)
+
+    def get_resource_uploader(self, resource: dict[str, Any]) -> None:
+        # checks the upload allow-list; CKAN's uploader stores the file
+        uploads.check_resource_upload(resource)
 
 
 class Nd47SearchPlugin(p.SingletonPlugin):

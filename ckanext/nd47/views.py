@@ -11,8 +11,13 @@ import ckan.plugins.toolkit as tk
 from ckanext.nd47.compliance import gate
 from ckanext.nd47.dcat.views import nd47_dcat
 from ckanext.nd47.feedback.views import nd47_request
+from ckanext.nd47.request_guard import nd47_request_guard
+from ckanext.nd47.search.views import nd47_search_page
+from ckanext.nd47.security_headers import nd47_security
+from ckanext.nd47.signup import nd47_signup
 
-__all__ = ["nd47", "nd47_dcat", "nd47_request"]
+__all__ = ["nd47", "nd47_dcat", "nd47_request", "nd47_request_guard",
+           "nd47_signup", "nd47_security", "nd47_search_page"]
 
 nd47 = Blueprint("nd47", __name__)
 
@@ -38,16 +43,3 @@ def refused(error: tk.ValidationError) -> Any:
     summary = lines or [f"{field}: {message}" for field, message
                         in error.error_summary.items()]
     return tk.render("nd47/refused.html", {"errors": summary}), 409
-
-
-@nd47.app_errorhandler(RecursionError)
-def too_deep(error: RecursionError) -> Any:
-    """A request body nested thousands of levels deep exhausts Python's
-    JSON decoder inside CKAN's API view, before any action runs: answer
-    it as the bad request it is, not as a server error."""
-    text = ("Dữ liệu gửi lên lồng nhau quá sâu / "
-            "The request body is nested too deeply")
-    if tk.request.path.startswith("/api/"):
-        return {"help": tk.request.url, "success": False,
-                "error": {"__type": "Bad request", "message": text}}, 400
-    return tk.render("nd47/refused.html", {"errors": [text]}), 400

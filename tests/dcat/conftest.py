@@ -1,9 +1,12 @@
-"""The demo catalogue, loaded once per module, and the DCAT-AP 3.0.0 SHACL
-shapes, read from the shared folder at test time (never copied)."""
+"""The demo catalogue, loaded once per module, the DCAT-AP 3.0.0 SHACL
+shapes, read from the shared folder at test time (never copied), and what
+a refusal must read like."""
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +94,25 @@ def turtle(response: Any) -> rdflib.Graph:
     assert response.status_code == 200, response.get_data(as_text=True)
     return rdflib.Graph().parse(data=response.get_data(as_text=True),
                                 format="turtle")
+
+
+_VIETNAMESE = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]",
+    re.IGNORECASE)
+
+
+def bilingual(text: str) -> bool:
+    """Whether a refusal reads "Tiếng Việt / English"."""
+    vietnamese, slash, english = text.partition(" / ")
+    return bool(slash and _VIETNAMESE.search(vietnamese)
+                and re.search("[A-Za-z]{3,}", english))
+
+
+def refusal(response: Any) -> str:
+    """The words of a refusal: a plain-text or HTML page's body, or the
+    API's error (its messages, not its ``__type``)."""
+    if response.content_type.startswith("application/json"):
+        error = dict(response.get_json()["error"])
+        error.pop("__type", None)
+        return json.dumps(error, ensure_ascii=False)
+    return response.get_data(as_text=True)

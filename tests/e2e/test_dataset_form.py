@@ -185,7 +185,8 @@ def test_steward_fixes_field_errors_and_publishes_a_compliant_dataset(
     shown = _show(portal_url, name, admin_token)
     assert shown.status_code == 200, shown.text
     assert shown.json()["result"]["state"] == "draft"
-    assert _show(portal_url, name).status_code == 403
+    # hidden is answered as missing
+    assert _show(portal_url, name).status_code == 404
 
     _add_csv_link(page, name)
     _submit(page, "Kết thúc")
@@ -260,7 +261,8 @@ def _refused_draft(page: Page, portal_url: str, admin_token: str,
     dataset = shown.json()["result"]
     assert dataset["state"] == "draft" and dataset["private"] is False
     assert [r["format"] for r in dataset["resources"]] == ["CSV"]
-    assert _show(portal_url, name).status_code == 403
+    # hidden is answered as missing
+    assert _show(portal_url, name).status_code == 404
 
 
 def test_finish_without_legal_basis_returns_to_the_form_as_a_draft(

@@ -39,7 +39,8 @@ class Catalogue:
                 tk.check_access("package_show",
                                 {"user": user or "", "ignore_auth": False},
                                 {"id": dataset["id"]})
-            except tk.NotAuthorized:
+            except (tk.NotAuthorized, tk.ObjectNotFound):
+                # the portal answers a hidden dataset as a missing one
                 continue
             names.add(name)
         return names

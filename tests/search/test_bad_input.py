@@ -62,9 +62,10 @@ def _error_message(response) -> str:
     ({"facet.field": "not json ["}, "facet.field"),
     ({"q": "_val_:\"sum(1,2)\""}, "Magic fields"),
     ({"q": "{!lucene}name:x"}, "Local parameters"),
-    ({"fq": "(" * 3000 + "tags:a" + ")" * 3000}, "lồng nhau quá sâu"),
-    ({"q": "thoi " * 1100}, "quá nhiều điều kiện"),
-    ({"fq": " OR ".join(["tags:a"] * 1100)}, "quá nhiều điều kiện"),
+    ({"fq": "(" * 1900 + "tags:a" + ")" * 1900}, "lồng nhau quá sâu"),
+    ({"q": "a " * 1100}, "quá nhiều điều kiện"),
+    ({"fq": " OR ".join(["a"] * 200)}, "quá nhiều điều kiện"),
+    ({"q": "thoi " * 1000}, "dài quá 4000 ký tự"),
 ])
 def test_bad_parameters_get_a_4xx_with_a_message(app, params, message):
     before = _stored_state()
@@ -83,7 +84,8 @@ def test_sql_injection_in_every_parameter(app, parameter, payload):
     before = _stored_state()
     value = json.dumps([payload]) if parameter == "facet.field" else payload
     response = app.get(API, query_string={parameter: value})
-    assert response.status_code in (200, 409)
+    # 400: the portal's request guard refuses NUL before any view runs
+    assert response.status_code in (200, 400, 409)
     if response.status_code == 200:
         # taken as plain text: it can neither widen the results beyond
         # what an anonymous visitor may see nor run as SQL

@@ -252,7 +252,7 @@ class TestPermissions:
         editor = catalogue.users["editor_a"]["name"]
         assert "noi-bo" in names(search(editor, include_private=True,
                                         q="thoi tiet"))
-        with pytest.raises(tk.NotAuthorized):
+        with pytest.raises((tk.NotAuthorized, tk.ObjectNotFound)):
             tk.check_access("package_show", {"user": ""},
                             {"id": catalogue.datasets["noi-bo"]["id"]})
 

@@ -8,38 +8,35 @@ hydra paging are right), by ``fq`` on the search backend.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
+from urllib.parse import urlencode
 
-import dateutil.parser
 import flask
 from rdflib import URIRef
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, DataDict
+# the toolkit has no search errors; package_search lets them through
+from ckan.lib.search.common import SearchError
+from ckan.types import Context
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.profiles import DCAT
-from ckanext.dcat.utils import (CONTENT_TYPES, catalog_uri,
-                                url_to_rdflib_format)
+from ckanext.dcat.utils import catalog_uri, url_to_rdflib_format
 
-from ckanext.nd47.dcat import rdfxml, turtle
-from ckanext.nd47.dcat.profile import SERVICE_TYPE, agency_cache
+from ckanext.nd47.dcat import rdfxml, request, turtle
+from ckanext.nd47.dcat.profile import (SERVICE_TYPE, agency_cache,
+                                       without_unsafe_uri)
+
+# for ``ckan nd47 export-dcat`` and the export, which check modified_since
+BadRequest = request.BadRequest
+parse_modified_since = request.parse_modified_since
 
 OPEN_DATASETS_FQ = ("(+dataset_type:dataset +classification:open "
                     "+capacity:public +state:active)")
 CATALOGUE_FQ = (f"+capacity:public +state:active +(dataset_type:{SERVICE_TYPE}"
                 " OR (+dataset_type:dataset +classification:open))")
-FORMATS = tuple(CONTENT_TYPES)
-
-
-class BadRequest(tk.ValidationError):
-    """A catalogue request the pages answer with HTTP 400."""
-
-    def text(self) -> str:
-        """The messages on one line, for a plain-text answer."""
-        return "; ".join(message for messages in self.error_dict.values()
-                         for message in messages)
+# pages past this many entries are counted, not searched for
+_MAX_START = 10 ** 9
 
 
 def per_page() -> int:
@@ -56,77 +53,59 @@ def in_catalogue(dataset_dict: dict[str, Any]) -> bool:
             and dataset_dict.get("classification") == "open")
 
 
-def _message(vi: str, en: str) -> str:
-    return f"{vi} / {en}"
-
-
-def parse_page(value: Any) -> int:
-    try:
-        page = int(value or 1)
-    except (TypeError, ValueError):
-        page = 0
-    if page < 1:
-        raise BadRequest({"page": [_message(
-            "Số trang phải là số nguyên dương",
-            "page must be a positive integer")]})
-    return page
-
-
-def parse_modified_since(value: Any) -> str | None:
-    """ISO 8601 date or date-time → Solr UTC time; naive times are UTC."""
-    if not value:
-        return None
-    try:
-        moment = dateutil.parser.isoparse(str(value))
-    except (ValueError, OverflowError):
-        raise BadRequest({"modified_since": [_message(
-            "modified_since phải theo ISO 8601, vd. 2025-01-31T00:00:00Z",
-            "modified_since must be ISO 8601, e.g. 2025-01-31T00:00:00Z")]})
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def search(context: Context, data_dict: DataDict,
+def search(context: Context, checked: request.Checked,
            rows: int | None = None) -> dict[str, Any]:
-    """One page of the catalogue, newest change first."""
+    """One page of the catalogue, newest change first.
+
+    :raises request.BadRequest: the search cannot understand ``q``
+    """
     n = per_page() if rows is None else rows
-    page = parse_page(data_dict.get("page"))
+    start = n * (checked.page - 1)
+    if start > _MAX_START:
+        n = start = 0
     fq = [CATALOGUE_FQ]
-    since = parse_modified_since(data_dict.get("modified_since"))
-    if since:
-        fq.append(f"+metadata_modified:[{since} TO *]")
-    return tk.get_action("package_search")(
-        {"user": context.get("user", "")},
-        {"q": data_dict.get("q") or "*:*", "fq": " ".join(fq), "rows": n,
-         "start": n * (page - 1), "sort": "metadata_modified desc, id asc",
-         "include_private": False, "include_drafts": False})
+    if checked.modified_since:
+        fq.append(f"+metadata_modified:[{checked.modified_since} TO *]")
+    try:
+        return tk.get_action("package_search")(
+            {"user": context.get("user", "")},
+            {"q": checked.q or "*:*", "fq": " ".join(fq), "rows": n,
+             "start": start, "sort": "metadata_modified desc, id asc",
+             "include_private": False, "include_drafts": False})
+    except SearchError as error:
+        # the search backend's messages are bilingual already
+        raise request.BadRequest({"q": [str(error)]}) from None
 
 
 def last_page(count: int) -> int:
     return max(1, math.ceil(count / per_page()))
 
 
-def _paging(count: int, page: int, data_dict: DataDict) -> dict[str, Any]:
+def _paging(count: int, checked: request.Checked) -> dict[str, Any]:
     if not count:
         return {}
     base = catalog_uri().rstrip("/") + (
         tk.request.path if flask.has_request_context() else "/catalog.ttl")
-    keep = [(key, data_dict[key]) for key in ("q", "modified_since")
-            if data_dict.get(key)]
+    keep = [(key, getattr(checked, key)) for key in ("q", "modified_since")
+            if getattr(checked, key)]
 
     def url(number: int) -> str:
-        query = "&".join(f"{k}={val}" for k, val in keep + [("page", number)])
-        return f"{base}?{query}"
+        # encoded: a q holding "&" or "#" must not change the next link
+        return f"{base}?{urlencode(keep + [('page', number)])}"
 
     last = last_page(count)
     info = {"count": count, "items_per_page": per_page(),
-            "current": url(page), "first": url(1), "last": url(last)}
-    if page > 1:
-        info["previous"] = url(min(page - 1, last))
-    if page < last:
-        info["next"] = url(page + 1)
+            "current": url(checked.page), "first": url(1), "last": url(last)}
+    if checked.page > 1:
+        info["previous"] = url(min(checked.page - 1, last))
+    if checked.page < last:
+        info["next"] = url(checked.page + 1)
     return info
+
+
+# the profile classes found for each list of names asked for (only lists
+# of served profiles get here: see ``request.check``)
+_profile_classes: dict[tuple[str, ...], list[type]] = {}
 
 
 class CatalogueSerializer(RDFSerializer):
@@ -134,6 +113,17 @@ class CatalogueSerializer(RDFSerializer):
     catalogue by ``dcat:service`` instead of ``dcat:dataset``; Turtle and
     RDF/XML are written by ``turtle.py`` and ``rdfxml.py``: the same
     triples, several times faster than rdflib's serializers."""
+
+    def _load_profiles(self, profile_names: list[str]) -> list[type]:
+        # ckanext-dcat finds each profile by scanning the entry points of
+        # every installed package (about 50 ms a name), for every serializer
+        key = tuple(profile_names)
+        if key not in _profile_classes:
+            _profile_classes[key] = super()._load_profiles(profile_names)
+        return list(_profile_classes[key])
+
+    def graph_from_dataset(self, dataset_dict: dict[str, Any]) -> URIRef:
+        return super().graph_from_dataset(without_unsafe_uri(dataset_dict))
 
     def add_entry(self, catalog_ref: URIRef,
                   dataset_dict: dict[str, Any]) -> URIRef:
@@ -173,11 +163,23 @@ class CatalogueSerializer(RDFSerializer):
                                            dataset_ref)
 
 
-def serialize_page(context: Context, data_dict: DataDict) -> str:
-    result = search(context, data_dict)
-    page = parse_page(data_dict.get("page"))
-    serializer = CatalogueSerializer(profiles=data_dict.get("profiles"))
+def serialize_page(context: Context, checked: request.Checked) -> str:
+    """The catalogue page ``checked`` asks for (see ``request.check``).
+
+    :raises request.BadRequest: the search cannot understand ``q``
+    :raises tk.ObjectNotFound: the page is past the last one
+    """
+    result = search(context, checked)
+    request.check_page(checked, last_page(result["count"]))
+    serializer = CatalogueSerializer(profiles=checked.profiles)
     with agency_cache(result["results"]):
         return serializer.serialize_catalog(
-            {}, result["results"], _format=data_dict.get("format"),
-            pagination_info=_paging(result["count"], page, data_dict))
+            {}, result["results"], _format=checked.format,
+            pagination_info=_paging(result["count"], checked))
+
+
+def serialize_dataset(dataset_dict: dict[str, Any],
+                      checked: request.Checked) -> str:
+    """One entry's RDF, as ckanext-dcat's ``dcat_dataset_show`` writes it."""
+    serializer = CatalogueSerializer(profiles=checked.profiles)
+    return serializer.serialize_dataset(dataset_dict, _format=checked.format)

@@ -36,10 +36,10 @@ from ckanext.dcat.profiles.base import namespaces as DCAT_NAMESPACES
 from ckanext.dcat.utils import catalog_uri, dataset_uri
 
 from ckanext.nd47.compliance import gate
-from ckanext.nd47.dcat import catalogue, turtle
+from ckanext.nd47.dcat import catalogue, request, turtle
 from ckanext.nd47.dcat import vocabulary as v
 from ckanext.nd47.dcat.profile import (SERVICE_TYPE, agency_cache, agency_of,
-                                       prefetch_agencies)
+                                       prefetch_agencies, without_unsafe_uri)
 from ckanext.nd47.model.dcat_entry import dcat_entry
 
 __all__ = ["stream", "BATCH_SIZE", "PREFIXES"]
@@ -146,11 +146,12 @@ def stream(modified_since: Any = None, batch_size: int = BATCH_SIZE,
     """The open catalogue as Turtle, a batch of entries per piece.
 
     ``modified_since`` (ISO 8601) keeps only entries changed since then;
-    a malformed one raises ``catalogue.BadRequest`` when the first piece
-    is asked for, before anything is read or written. ``stats`` (if given) counts entries ``written`` afresh and
-    ``kept`` from earlier exports.
+    a malformed one raises ``request.BadRequest`` when the first piece
+    is asked for, before anything is read or written. ``stats`` (if
+    given) counts entries ``written`` afresh and ``kept`` from earlier
+    exports.
     """
-    since = catalogue.parse_modified_since(modified_since)
+    since = request.parse_modified_since(modified_since)
     counts = stats if stats is not None else {}
     counts.update(entries=0, written=0, kept=0)
     with agency_cache():
@@ -176,7 +177,7 @@ def _write_batch(batch: list[dict[str, Any]], writer: _Writer,
                 .where(dcat_entry.c.package_id.in_(ids)))}
     parts, fresh = [], []
     for dataset_dict in batch:
-        ref = URIRef(dataset_uri(dataset_dict))
+        ref = URIRef(dataset_uri(without_unsafe_uri(dataset_dict)))
         if dataset_dict.get("type") == SERVICE_TYPE:
             ref, body = writer.entry(dataset_dict)
             counts["written"] += 1

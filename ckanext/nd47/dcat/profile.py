@@ -11,6 +11,7 @@ the properties of our own are added. A data-sharing service becomes a
 from __future__ import annotations
 
 import contextlib
+import re
 from contextvars import ContextVar
 from typing import Any, Iterable, Iterator
 
@@ -29,13 +30,19 @@ from ckanext.dcat.utils import catalog_uri, dataset_uri, resource_uri
 from ckanext.nd47 import admin_units
 from ckanext.nd47.compliance import gate
 from ckanext.nd47.dcat import vocabulary as v
+from ckanext.nd47.logic.validators import LINK_SCHEMES, safe_url_problem
 
 __all__ = ["Nd47DcatApProfile", "agency_uri", "agency_cache", "agency_of",
-           "prefetch_agencies"]
+           "prefetch_agencies", "link", "without_unsafe_uri"]
 
 SERVICE_TYPE = "data-service"
 # what ckanext-dcat says of every distribution licence
 LICENCE_TYPE_UNKNOWN = URIRef("http://purl.org/adms/licencetype/UnknownIPR")
+
+# the schemes a URI in an entry's graph may have: links (LINK_SCHEMES),
+# contact points' e-mail and telephone, URNs; never javascript:, data:…
+_URI_SCHEMES = frozenset(LINK_SCHEMES) | {"mailto", "tel", "urn"}
+_URI_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 # agencies already read while one catalogue page or export is written
 _agencies: ContextVar[dict[str, dict[str, str]] | None] = ContextVar(
@@ -124,6 +131,32 @@ def _tel(phone: str) -> URIRef:
     return URIRef("tel:" + "".join(phone.split()))
 
 
+def link(value: Any) -> str | None:
+    """``value`` if a harvester may publish it as a link (http, https or
+    ftp, as the schemas require), else None: data stored before the
+    schemas checked links must not reach the feed."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return None if safe_url_problem(text, LINK_SCHEMES, allow_bare=False) \
+        else text
+
+
+def without_unsafe_uri(entity: dict[str, Any]) -> dict[str, Any]:
+    """A dataset or resource without a stored ``uri`` that is not a link:
+    ckanext-dcat would name the entry or the distribution by it."""
+    if entity.get("uri") and not link(entity["uri"]):
+        return {key: value for key, value in entity.items() if key != "uri"}
+    return entity
+
+
+def _unsafe_uri(term: Any) -> bool:
+    if not isinstance(term, URIRef):
+        return False
+    scheme = _URI_SCHEME.match(str(term))
+    return scheme is None or scheme.group(1).lower() not in _URI_SCHEMES
+
+
 class Nd47DcatApProfile(EuropeanDCATAP3Profile):
     """DCAT-AP 3 for Decree 47 datasets and data-sharing services."""
 
@@ -132,10 +165,31 @@ class Nd47DcatApProfile(EuropeanDCATAP3Profile):
         agency = agency_of(dataset_dict)
         if dataset_dict.get("type") == SERVICE_TYPE:
             self._graph_from_service(dataset_dict, dataset_ref, agency)
-            return
-        super().graph_from_dataset(self._stock_view(dataset_dict, agency),
-                                   dataset_ref)
-        self._graph_from_nd47(dataset_dict, dataset_ref, agency)
+        else:
+            super().graph_from_dataset(
+                self._stock_view(dataset_dict, agency), dataset_ref)
+            self._graph_from_nd47(dataset_dict, dataset_ref, agency)
+        self._drop_unsafe_uris(dataset_ref)
+
+    def _drop_unsafe_uris(self, ref: URIRef) -> None:
+        """No ``javascript:``, ``data:``, ``file:``… URI in the entry, in
+        whatever property a stored value reached it: the links themselves
+        are checked before (``link``), this catches the rest."""
+        g = self.g
+        seen, frontier = {ref}, [ref]
+        for _ in range(3):  # the entry, its distributions, their services
+            found = []
+            for subject in frontier:
+                for predicate, obj in list(g.predicate_objects(subject)):
+                    if _unsafe_uri(obj):
+                        g.remove((subject, predicate, obj))
+                        if (None, None, obj) not in g:
+                            g.remove((obj, None, None))
+                    elif predicate != RDF.type and not isinstance(
+                            obj, Literal) and obj not in seen:
+                        seen.add(obj)
+                        found.append(obj)
+            frontier = found
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None,
                            catalog_ref: URIRef) -> None:
@@ -228,12 +282,12 @@ class Nd47DcatApProfile(EuropeanDCATAP3Profile):
     @staticmethod
     def _distribution(resource: dict[str, Any],
                       dataset_dict: dict[str, Any]) -> dict[str, Any]:
-        r = dict(resource)
-        url = r.pop("url", None) or ""
+        r = dict(without_unsafe_uri(resource))
+        url = link(r.pop("url", None)) or ""
         page = (f"{catalog_uri().rstrip('/')}/dataset/"
                 f"{dataset_dict['id']}/resource/{r['id']}")
         if r.get("access_type") == "api":
-            r["access_url"] = url
+            r["access_url"] = url or page
         else:
             r["access_url"], r["download_url"] = page, url
         # media type, file type and licence URIs: _vocabulary_uris
@@ -280,8 +334,8 @@ class Nd47DcatApProfile(EuropeanDCATAP3Profile):
         licence = (CleanedURIRef(dataset_dict["license_url"])
                    if dataset_dict.get("license_url") else None)
         for resource in dataset_dict.get("resources") or []:
-            distribution = CleanedURIRef(resource_uri(
-                dict(resource, package_id=dataset_dict["id"])))
+            distribution = CleanedURIRef(resource_uri(dict(
+                without_unsafe_uri(resource), package_id=dataset_dict["id"])))
             mimetype = resource.get("mimetype") or ""
             if "/" in mimetype:
                 add(distribution, DCAT.mediaType,
@@ -365,9 +419,11 @@ class Nd47DcatApProfile(EuropeanDCATAP3Profile):
         g.add((ref, DCT.title, Literal(service["title"], lang="vi")))
         if service.get("notes"):
             g.add((ref, DCT.description, Literal(service["notes"], lang="vi")))
-        endpoint = URIRef(service["endpoint_url"])
-        g.add((ref, DCAT.endpointURL, endpoint))
-        g.add((endpoint, RDF.type, RDFS.Resource))
+        endpoint_url = link(service.get("endpoint_url"))
+        if endpoint_url:
+            endpoint = URIRef(endpoint_url)
+            g.add((ref, DCAT.endpointURL, endpoint))
+            g.add((endpoint, RDF.type, RDFS.Resource))
         page = URIRef(
             f"{catalog_uri().rstrip('/')}/{SERVICE_TYPE}/{service['id']}")
         g.add((ref, DCAT.landingPage, page))

@@ -1,6 +1,7 @@
-"""Web side of the DCAT export: the own vocabulary as Turtle, and clear
-400/404 answers for catalogue requests ckanext-dcat would turn into a
-409 or a server error."""
+"""Web side of the DCAT export: the own vocabulary as Turtle, the full
+export, and the catalogue and dataset RDF pages answered through the
+DCAT actions, whose refusals (``ckanext/nd47/dcat/request.py``) become
+plain-text 400 and 404 answers."""
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -8,8 +9,9 @@ from typing import Any, Iterator
 from flask import Blueprint, Response, make_response, stream_with_context
 
 import ckan.plugins.toolkit as tk
+from ckanext.dcat.utils import CONTENT_TYPES, check_access_header
 
-from ckanext.nd47.dcat import catalogue, export, throttle, vocabulary
+from ckanext.nd47.dcat import export, request, throttle, vocabulary
 
 __all__ = ["nd47_dcat"]
 
@@ -40,8 +42,8 @@ def export_catalogue(_format: str) -> Any:
         return _refuse(403, "Không được phép / Not authorized")
     since = tk.request.args.get("modified_since")
     try:
-        catalogue.parse_modified_since(since)
-    except catalogue.BadRequest as error:
+        request.parse_modified_since(since)
+    except request.BadRequest as error:
         return _refuse(400, error.text())
     token = throttle.acquire()
     if token is None:
@@ -62,10 +64,6 @@ def export_catalogue(_format: str) -> Any:
                     content_type="text/turtle; charset=utf-8")
 
 
-def _served_profiles() -> list[str]:
-    return tk.aslist(tk.config.get("ckanext.dcat.rdf.profiles"))
-
-
 def _refuse(status: int, message: str) -> Any:
     response = make_response(message + "\n", status)
     response.headers["Content-Type"] = "text/plain; charset=utf-8"
@@ -73,48 +71,39 @@ def _refuse(status: int, message: str) -> Any:
 
 
 @nd47_dcat.before_app_request
-def check_dcat_request() -> Any:
-    """Unknown formats, bad page numbers and malformed modified_since are
-    the client's mistake (400), a page past the end is not found (404)."""
+def serve_dcat_request() -> Any:
+    """ckanext-dcat's catalogue and dataset RDF pages, answered by the
+    DCAT actions with their refusals as plain text: 400 for a malformed
+    or unsupported parameter, 404 for a page past the end or a dataset
+    outside the catalogue. (ckanext-dcat's own views would answer every
+    refusal with a 409 and a search error with a server error.) A request
+    without an RDF format, by suffix or Accept header, is left to the
+    HTML pages."""
     endpoint = tk.request.endpoint
     if endpoint != _CATALOGUE and endpoint not in _DATASET:
         return None
-    fmt = (tk.request.view_args or {}).get("_format")
-    if fmt is not None and fmt not in catalogue.FORMATS:
-        return _refuse(400, (
-            f"Định dạng không được hỗ trợ: {fmt!r}; dùng một trong "
-            f"{', '.join(catalogue.FORMATS)} / Unsupported format {fmt!r}; "
-            f"use one of {', '.join(catalogue.FORMATS)}"))
-    args = tk.request.args
-    served = _served_profiles()
-    other = set(filter(None, (args.get("profiles") or "").split(","))) \
-        - set(served)
-    if other:
-        # ckanext-dcat would load any installed profile, and the stock ones
-        # fail on nd47 datasets (a server error)
-        return _refuse(400, (
-            f"Cổng chỉ cung cấp hồ sơ RDF / This portal serves the RDF "
-            f"profiles: {', '.join(served)} (not {', '.join(sorted(other))})"))
-    if endpoint != _CATALOGUE:
+    view_args = tk.request.view_args or {}
+    fmt = view_args.get("_format") or check_access_header()
+    if not fmt:
         return None
-    if args.get("fq"):
-        return _refuse(400, (
-            "Danh mục công khai không nhận tham số fq; dùng q / "
-            "The public catalogue does not take fq; use q"))
+    args = tk.request.args
+    data_dict = {"format": fmt, "profiles": args.get("profiles")}
+    if endpoint == _CATALOGUE:
+        action = "dcat_catalog_show"
+        data_dict.update({key: args.get(key) for key in
+                          ("page", "modified_since", "q", "fq")})
+    else:
+        action = "dcat_dataset_show"
+        data_dict["id"] = view_args.get("_id")
     try:
-        page = catalogue.parse_page(args.get("page"))
-        if page > 1:
-            count = catalogue.search({"user": ""}, {
-                "q": args.get("q"),
-                "modified_since": args.get("modified_since")}, rows=0)
-            if page > catalogue.last_page(count["count"]):
-                return _refuse(404, (
-                    f"Trang {page} vượt quá trang cuối "
-                    f"{catalogue.last_page(count['count'])} / Page {page} "
-                    f"is past the last page "
-                    f"({catalogue.last_page(count['count'])})"))
-        else:
-            catalogue.parse_modified_since(args.get("modified_since"))
-    except catalogue.BadRequest as error:
+        body = tk.get_action(action)({"user": tk.current_user.name},
+                                     data_dict)
+    except request.BadRequest as error:
         return _refuse(400, error.text())
-    return None
+    except tk.ObjectNotFound as error:
+        return _refuse(404, str(error) or request.NOT_FOUND)
+    except tk.NotAuthorized:
+        return _refuse(403, "Không được phép / Not authorized")
+    response = make_response(body)
+    response.headers["Content-Type"] = CONTENT_TYPES[fmt]
+    return response

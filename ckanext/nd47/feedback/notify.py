@@ -71,13 +71,15 @@ def mail_new_request(request_id: str) -> None:
         log.info("Data request %s: no focal point email to tell",
                  request_id)
         return
+    # mail goes out of the portal: the title anyone may read
+    title = store.public_title(request_id)
     subject = "Yêu cầu dữ liệu mới / New data request"
     body = "\n".join([
         f"Kính gửi {contact[0]},",
         "",
         "Cơ quan của bạn nhận được một yêu cầu dữ liệu mới trên cổng dữ "
         "liệu mở:",
-        f"  {request.title}",
+        f"  {title}",
         f"  {request_url(request_id)}",
         "",
         "Xin xem xét và trả lời trong thời hạn quy định.",
@@ -87,7 +89,7 @@ def mail_new_request(request_id: str) -> None:
         f"Dear {contact[0]},",
         "",
         "Your agency has a new data request on the open-data portal:",
-        f"  {request.title}",
+        f"  {title}",
         f"  {request_url(request_id)}",
         "",
         "Please review and answer it within the response window.",
@@ -134,6 +136,7 @@ def mail_change(request_id: str, event_id: int) -> None:
                  None)
     if request is None or event is None:
         return
+    title = store.public_title(request_id)
     subject = ("Cập nhật yêu cầu dữ liệu / Data request update")
     for user in store.recipients(request_id):
         if user.id == event.actor_id:
@@ -142,7 +145,7 @@ def mail_change(request_id: str, event_id: int) -> None:
         body = "\n".join([
             f"Xin chào {name},",
             "",
-            f"Yêu cầu dữ liệu \"{request.title}\" có thay đổi:",
+            f"Yêu cầu dữ liệu \"{title}\" có thay đổi:",
             *("  " + line for line in _change_lines(request, event, False)),
             f"  {request_url(request_id)}",
             "",
@@ -150,7 +153,7 @@ def mail_change(request_id: str, event_id: int) -> None:
             "",
             f"Hello {name},",
             "",
-            f"The data request \"{request.title}\" has changed:",
+            f"The data request \"{title}\" has changed:",
             *("  " + line for line in _change_lines(request, event, True)),
             f"  {request_url(request_id)}",
         ]) + "\n"

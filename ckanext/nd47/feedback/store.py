@@ -30,6 +30,16 @@ _user = sa.table("user", sa.column("id"), sa.column("name"),
 
 LOW_RATING = 2
 
+#: an improvement request's title is made when it is read, from its
+#: dataset's current title while the dataset is public: a stored copy would
+#: go stale and keep a dataset's title public after it stops being public
+IMPROVEMENT_TITLE = "Cải thiện / Improve: "
+#: the title of one whose dataset is private, a draft, deleted or purged
+HIDDEN_IMPROVEMENT_TITLE = ("Cải thiện một bộ dữ liệu không công khai / "
+                            "Improve a dataset that is not public")
+#: what an improvement request holds in its own title column
+STORED_IMPROVEMENT_TITLE = "Cải thiện bộ dữ liệu / Improve a dataset"
+
 
 def _execute(statement: Any) -> Any:
     return model.Session.execute(statement)
@@ -37,6 +47,26 @@ def _execute(statement: Any) -> Any:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _public_title() -> Any:
+    """A request's title as anyone may read it: an improvement request's
+    from its dataset while that is public, else the neutral one."""
+    shown = _package.alias("shown")
+    live = (sa.select(sa.literal(IMPROVEMENT_TITLE) + shown.c.title)
+            .where(shown.c.id == r.c.dataset_id, shown.c.state == "active",
+                   shown.c.private.is_(False))
+            .scalar_subquery())
+    return sa.case((r.c.kind == "improvement",
+                    sa.func.coalesce(live, HIDDEN_IMPROVEMENT_TITLE)),
+                   else_=r.c.title)
+
+
+def public_title(request_id: str) -> Optional[str]:
+    """The request's title as anyone may read it (for mail)."""
+    title: Optional[str] = _execute(sa.select(_public_title()).where(
+        r.c.id == request_id)).scalar()
+    return title
 
 
 # --- requests -------------------------------------------------------------------
@@ -294,7 +324,8 @@ def search(filters: Mapping[str, Any], sort: str, limit: int, offset: int,
     if filters.get("q"):
         pattern = "%" + filters["q"].replace("\\", "\\\\").replace(
             "%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(sa.or_(r.c.title.ilike(pattern),
+        # the title as shown: no private dataset's title can be matched
+        conditions.append(sa.or_(_public_title().ilike(pattern),
                                  r.c.description.ilike(pattern)))
     where = sa.and_(sa.true(), *conditions)
     total = int(_execute(sa.select(sa.func.count()).select_from(r)
@@ -318,6 +349,7 @@ def search(filters: Mapping[str, Any], sort: str, limit: int, offset: int,
     creator = _user.alias("creator")
     rows = _execute(
         sa.select(r, page.c.score, page.c.overdue,
+                  _public_title().label("public_title"),
                   organization.c.name.label("organization_name"),
                   organization.c.title.label("organization_title"),
                   dataset.c.name.label("dataset_name"),
@@ -511,7 +543,8 @@ def claim_overdue(window_days: int) -> list[Row]:
         sa.update(r).where(_overdue(window_days, at),
                            r.c.overdue_notified_at.is_(None))
         .values(overdue_notified_at=sa.func.now())
-        .returning(r.c.id, r.c.title, r.c.organization_id, r.c.created)))
+        .returning(r.c.id, _public_title().label("title"),
+                   r.c.organization_id, r.c.created)))
 
 
 def release_overdue(request_ids: Sequence[str]) -> None:

@@ -88,7 +88,11 @@ def _integer(low: int, high: int, default: Optional[int] = None
     def validator(key: FlattenKey, data: FlattenDataDict,
                   errors: FlattenErrorDict, context: Context) -> None:
         value = data.get(key, missing)
-        if value in (missing, None, "") and default is not None:
+        if value in (missing, None, ""):
+            if default is None:
+                # int(missing) would raise CKAN's English-only "Missing value"
+                _stop(key, errors, message("Trường này là bắt buộc",
+                                           "This field is required"))
             data[key] = default
             return
         try:

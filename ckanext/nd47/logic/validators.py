@@ -14,6 +14,7 @@ import re
 from typing import Any, Callable, Iterable, NoReturn
 
 from dateutil.relativedelta import relativedelta
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
@@ -27,10 +28,12 @@ __all__ = [
     "nd47_boolean", "nd47_boolean_output", "nd47_date", "nd47_not_future",
     "nd47_temporal_end", "nd47_deadline", "nd47_admin_units",
     "nd47_email", "nd47_phone", "nd47_url", "nd47_agency_code",
+    "nd47_agency_code_unique",
     "nd47_non_negative_int", "nd47_checksum", "nd47_format_flag",
     "nd47_dataset_names", "nd47_source_database", "nd47_reject_nul",
     "nd47_publication_gate", "nd47_json_list_output", "nd47_default",
     "nd47_license", "nd47_slug", "nd47_owner_org", "nd47_group_slug",
+    "nd47_link_url", "nd47_image_url",
 ]
 
 Validator = Callable[..., Any]
@@ -428,6 +431,34 @@ def nd47_agency_code(key: FlattenKey, data: FlattenDataDict,
     data[key] = text
 
 
+def nd47_agency_code_unique(key: FlattenKey, data: FlattenDataDict,
+                            errors: FlattenErrorDict,
+                            context: Context) -> None:
+    """No other agency (organisation that is not deleted) has this code,
+    compared case-insensitively; runs after ``nd47_agency_code``. An
+    agency's own code is found again on update (its ``id`` or name is in
+    the data), so saving it unchanged is fine."""
+    code = data.get(key)
+    if not isinstance(code, str) or not code:
+        return
+    model = context["model"]
+    query = model.Session.query(model.Group.id).join(
+        model.GroupExtra, model.GroupExtra.group_id == model.Group.id
+    ).filter(
+        model.GroupExtra.key == key[-1],
+        model.GroupExtra.state == "active",
+        sa.func.upper(sa.func.trim(model.GroupExtra.value)) == code.upper(),
+        model.Group.is_organization.is_(True),
+        model.Group.state != "deleted")
+    own = data.get(("id",))
+    if isinstance(own, str) and own:
+        query = query.filter(model.Group.id != own, model.Group.name != own)
+    if query.first() is not None:
+        _fail(key, errors, message(
+            f"Mã định danh {code} đã được dùng cho một cơ quan khác",
+            f"The agency code {code} is already used by another agency"))
+
+
 def nd47_non_negative_int(key: FlattenKey, data: FlattenDataDict,
                           errors: FlattenErrorDict, context: Context) -> None:
     value = data.get(key)
@@ -553,6 +584,69 @@ def nd47_reject_nul(key: FlattenKey, data: FlattenDataDict,
             data[field] = ""
     if any(errors.values()):
         raise tk.StopOnError
+
+
+# a scheme: letters first, as RFC 3986 and browsers read it
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# browsers drop tabs and newlines inside a URL ("java\tscript:" runs)
+_URL_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+LINK_SCHEMES = ("http", "https", "ftp")
+
+
+def safe_url_problem(value: str, schemes: tuple[str, ...],
+                     allow_bare: bool) -> str | None:
+    """Why ``value`` may not be stored as a link, or None.
+
+    Only ``schemes`` may run when a visitor follows the link;
+    ``javascript:``, ``vbscript:``, ``data:`` and ``file:`` never do.
+    ``allow_bare``: a value without a scheme is an uploaded file's name.
+    """
+    if _URL_CONTROL.search(value) or len(value) > 2000:
+        return message(
+            "Địa chỉ không được chứa khoảng trắng hay ký tự điều khiển và "
+            "dài tối đa 2000 ký tự",
+            "An address may not contain spaces or control characters and "
+            "has at most 2000 characters")
+    scheme = _SCHEME.match(value)
+    if scheme is None and allow_bare:
+        return None
+    if scheme is None or scheme.group(1).lower() not in schemes or \
+            not re.match(r"^[A-Za-z]+://[^/?#]+", value):
+        shown = " hoặc ".join(f"{s}://" for s in schemes)
+        return message(
+            f"Địa chỉ phải bắt đầu bằng {shown}",
+            f"The address must start with {' or '.join(s + '://' for s in schemes)}")
+    return None
+
+
+def nd47_link_url(key: FlattenKey, data: FlattenDataDict,
+                  errors: FlattenErrorDict, context: Context) -> None:
+    """A link of a resource or a dataset: http(s) or ftp, or (a resource
+    whose ``url_type`` is ``upload``) an uploaded file's name."""
+    value = data.get(key)
+    if _empty(value):
+        return
+    if not isinstance(value, str):
+        _fail(key, errors, message("Địa chỉ phải là văn bản",
+                                   "The address must be text"))
+    upload = data.get(key[:-1] + ("url_type",)) == "upload"
+    problem = safe_url_problem(value, LINK_SCHEMES, allow_bare=upload)
+    if problem:
+        _fail(key, errors, problem)
+
+
+def nd47_image_url(key: FlattenKey, data: FlattenDataDict,
+                   errors: FlattenErrorDict, context: Context) -> None:
+    """A logo or picture: an http(s) address or an uploaded file's name."""
+    value = data.get(key)
+    if _empty(value):
+        return
+    if not isinstance(value, str):
+        _fail(key, errors, message("Địa chỉ phải là văn bản",
+                                   "The address must be text"))
+    problem = safe_url_problem(value, ("http", "https"), allow_bare=True)
+    if problem:
+        _fail(key, errors, problem)
 
 
 nd47_publication_gate = gate.publication_gate

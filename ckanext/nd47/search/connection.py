@@ -35,6 +35,7 @@ _ALWAYS_SORTABLE = frozenset({
     "num_tags", "organization", "license_id", "state", "dataset_type",
 })
 _EXACT_RANK_BOOST = 2.0
+MAX_FACET_LIMIT = 1000
 # created by the migration: ICU Vietnamese order where PostgreSQL has ICU
 VIETNAMESE_COLLATION = "nd47_search_vi"
 
@@ -55,16 +56,18 @@ def _as_list(value: Any) -> list[str]:
     return [v for v in value if v is not None]
 
 
-def _reject_nul(q: str, params: dict[str, Any]) -> None:
-    """PostgreSQL text cannot hold NUL; say so instead of failing later."""
+def _reject_bad_text(q: str, params: dict[str, Any]) -> None:
+    """PostgreSQL text cannot hold NUL nor a lone surrogate (it cannot be
+    encoded); say so instead of failing later."""
     values = [q]
     for value in params.values():
         values.extend(_as_list(value) if isinstance(value, (str, list))
                       else [])
-    if any("\x00" in v for v in values if isinstance(v, str)):
+    if any(text.is_unstorable(v) for v in values if isinstance(v, str)):
         raise lucene.QuerySyntaxError(
-            "Tham số tìm kiếm chứa ký tự NUL không hợp lệ / "
-            "A search parameter contains an invalid NUL character")
+            "Tham số tìm kiếm chứa ký tự không hợp lệ (NUL hoặc nửa cặp "
+            "UTF-16) / A search parameter contains an invalid character "
+            "(NUL or a lone UTF-16 surrogate)")
 
 
 def _int_param(params: dict[str, Any], name: str, default: int) -> int:
@@ -112,13 +115,17 @@ class PostgresSearchConnection:
     def search(self, q: Optional[str] = None, **params: Any
                ) -> SearchResponse:
         q = q or params.get("q") or "*:*"
-        _reject_nul(q, params)
-        translation = self._translate_q(q, params)
+        _reject_bad_text(q, params)
+        budget = lucene.Budget()
+        translation = self._translate_q(q, params, budget)
         where = [translation.where]
         for fq in _as_list(params.get("fq")):
+            if not isinstance(fq, str):
+                raise lucene.QuerySyntaxError(
+                    "Bộ lọc fq phải là chuỗi văn bản / fq must be a string")
             if fq.strip():
                 where.append(lucene.translate_lucene(
-                    fq, params.get("df", "text")).where)
+                    fq, params.get("df", "text"), budget).where)
         condition = sa.and_(*where)
         score = _score(translation.ranking_terms)
         ranked = bool(translation.ranking_terms)
@@ -129,7 +136,8 @@ class PostgresSearchConnection:
             raise lucene.QuerySyntaxError(
                 "rows và start không được âm / rows and start must not be "
                 "negative")
-        fl = [f for f in _FL_SPLIT_RE.split(params.get("fl") or "*") if f]
+        fl = list(dict.fromkeys(
+            f for f in _FL_SPLIT_RE.split(params.get("fl") or "*") if f))
 
         with self.engine.connect() as conn:
             order_by = self._order_by(conn, params.get("sort"),
@@ -164,8 +172,8 @@ class PostgresSearchConnection:
         return SearchResponse(hits=hits, docs=docs,
                               facets={"facet_fields": facets})
 
-    def _translate_q(self, q: str, params: dict[str, Any]
-                     ) -> lucene.Translation:
+    def _translate_q(self, q: str, params: dict[str, Any],
+                     budget: lucene.Budget) -> lucene.Translation:
         if params.get("defType") in ("dismax", "edismax"):
             query_fields = [
                 f.split("^")[0] for f in
@@ -173,8 +181,9 @@ class PostgresSearchConnection:
             if "text" in query_fields:
                 # the catch-all text already holds every other query field
                 query_fields = ["text"]
-            return lucene.translate_dismax(q, query_fields, params.get("mm"))
-        return lucene.translate_lucene(q, params.get("df", "text"))
+            return lucene.translate_dismax(q, query_fields, params.get("mm"),
+                                           budget)
+        return lucene.translate_lucene(q, params.get("df", "text"), budget)
 
     def _order_by(self, conn: sa.engine.Connection, sort: Optional[str],
                   score: Optional[ColumnElement]) -> list[ColumnElement]:
@@ -210,6 +219,10 @@ class PostgresSearchConnection:
         if not names:
             return {}
         limit = _int_param(params, "facet.limit", 50)
+        # Solr's "no limit" (a negative one) and larger limits are held to
+        # MAX_FACET_LIMIT values a field: the answer's size stays bounded
+        if limit < 0 or limit > MAX_FACET_LIMIT:
+            limit = MAX_FACET_LIMIT
         mincount = max(_int_param(params, "facet.mincount", 1), 1)
         field = sa.func.unnest(
             sa.literal(names, postgresql.ARRAY(sa.Text))
@@ -229,9 +242,8 @@ class PostgresSearchConnection:
             .group_by(field.c.name, value.c.value)
             .having(count >= mincount)
         ).subquery()
-        stmt = sa.select(grouped.c.name, grouped.c.value, grouped.c.n)
-        if limit >= 0:
-            stmt = stmt.where(grouped.c.rank <= limit)
+        stmt = sa.select(grouped.c.name, grouped.c.value, grouped.c.n) \
+            .where(grouped.c.rank <= limit)
         stmt = stmt.order_by(grouped.c.name, grouped.c.rank)
         facets: dict[str, list[Any]] = {name: [] for name in names}
         for name, facet_value, n in conn.execute(stmt):
@@ -277,12 +289,15 @@ def _score(terms: list[str]) -> ColumnElement:
     if not terms:
         return sa.literal(1.0, sa.Float)
 
-    def any_of(words: list[str]) -> ColumnElement:
-        queries = [sa.func.plainto_tsquery("simple", w) for w in words if w]
-        combined: ColumnElement = queries[0]
-        for query in queries[1:]:
-            combined = combined.op("||")(query)
-        return combined
+    def any_of(terms: list[str]) -> ColumnElement:
+        # one tsquery "(a & b) | c" from one parameter: combining a query
+        # per term with || nests as deep as there are terms, and hundreds
+        # of words exhaust the stack when SQLAlchemy compiles it; \w+
+        # words need no quoting beyond the quotes
+        alternatives = dict.fromkeys(
+            " & ".join(f"'{w}'" for w in text.words(t)) for t in terms)
+        return sa.func.to_tsquery("simple", " | ".join(
+            f"({a})" for a in alternatives if a) or "''")
 
     folded = [" ".join(text.words(text.fold(t))) for t in terms]
     relevance = sa.func.ts_rank(_doc.c.text_folded, any_of(folded))

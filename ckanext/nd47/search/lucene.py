@@ -17,15 +17,19 @@ Semantics follow what CKAN asks of Solr:
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import math
 import re
+import threading
 from typing import Any, Callable, Optional
 
 import sqlalchemy as sa
+from luqum import parser as luqum_parser
 from luqum import tree
 from luqum.exceptions import ParseError
-from luqum.parser import parser as _lucene_parser
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 
 from ckanext.nd47.model.search_document import search_document as _doc
@@ -34,10 +38,22 @@ from ckanext.nd47.search import datemath, document, text
 _ESCAPE_RE = re.compile(r"\\(.)")
 _WILDCARD_RE = re.compile(r"(?<!\\)[*?]")
 _MM_RE = re.compile(r"(\d+)\s*<\s*(-?\d+%?)")
+_MM_RULE_RE = re.compile(r"^-?\d{1,9}%?$")
+_MM_SPEC_RE = re.compile(r"^\s*(\d{1,9}\s*<\s*-?\d{1,9}%?\s*)+$")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
-# as Solr's maxBooleanClauses: a bound on the SQL one query can build
-MAX_CLAUSES = 1024
+# as Solr's maxBooleanClauses: a bound on the SQL one search can build,
+# for its q and all its filters together. Solr's 1024 words took 1.7 s on
+# the demo portal (4.3 s in an extras field), 256 up to 0.8 s on a busy
+# machine; 128 keep the worst search well within a second.
+MAX_CLAUSES = 128
+# what a range or a wildcard on a string field counts for: each is a
+# subquery on every candidate row, where a word of the catch-all text is an
+# index lookup
+EXPENSIVE_CLAUSE = 8
+# a word matched in a text field other than the catch-all ``text`` (its
+# words are computed for every candidate row), for each such field
+FIELD_WORD_CLAUSE = 4
 
 _TRUE: ColumnElement = sa.true()
 _FALSE: ColumnElement = sa.false()
@@ -45,6 +61,28 @@ _FALSE: ColumnElement = sa.false()
 
 class QuerySyntaxError(ValueError):
     """The query cannot be understood; ``str()`` is a bilingual message."""
+
+
+class TooManyClauses(QuerySyntaxError):
+    """The search would build more SQL than :data:`MAX_CLAUSES` allows."""
+
+
+class Budget:
+    """The clauses a search may still build, shared by its ``q`` and its
+    filters (the request's own and CKAN's permission filter)."""
+
+    def __init__(self, clauses: int = MAX_CLAUSES):
+        self.left = clauses
+
+    def spend(self, clauses: int = 1) -> None:
+        self.left -= clauses
+        if self.left < 0:
+            raise TooManyClauses(
+                f"Truy vấn có quá nhiều điều kiện (tối đa {MAX_CLAUSES} "
+                f"từ, hay {MAX_CLAUSES // EXPENSIVE_CLAUSE} khoảng giá trị "
+                f"hoặc ký tự đại diện) / The query has too many clauses "
+                f"(at most {MAX_CLAUSES} words, or "
+                f"{MAX_CLAUSES // EXPENSIVE_CLAUSE} ranges or wildcards)")
 
 
 @dataclasses.dataclass
@@ -70,11 +108,27 @@ def _unescape(value: str) -> str:
 
 def _bound(item: tree.Item) -> str:
     """A range bound's value; a quoted bound (``id:{"…" TO *]``) means
-    the text inside the quotes, as in Solr."""
-    value = item.value
+    the text inside the quotes, as in Solr, and ``-1`` (which the parser
+    reads as "not 1") is the number -1."""
+    if isinstance(item, tree.Prohibit):
+        return "-" + _bound(item.a)
     if isinstance(item, tree.Phrase):
-        value = value[1:-1]
-    return _unescape(value)
+        return _unescape(item.value[1:-1])
+    if isinstance(item, tree.Word):
+        return _unescape(item.value)
+    raise QuerySyntaxError(
+        f"Giới hạn khoảng không hợp lệ: {str(item)[:50]!r} / "
+        f"Invalid range bound: {str(item)[:50]!r}")
+
+
+def _range_field(field: Optional[str]) -> str:
+    if field is None:
+        raise QuerySyntaxError(
+            "Khoảng giá trị cần có tên trường, ví dụ "
+            "metadata_modified:[NOW-1YEAR TO *] / A range needs a field, "
+            "e.g. metadata_modified:[NOW-1YEAR TO *]"
+        )
+    return field
 
 
 def _tsquery(folded: str) -> ColumnElement:
@@ -87,8 +141,9 @@ def min_should_match(spec: Optional[str], optional_clauses: int) -> int:
     ``2<-1 5<80%`` (CKAN's default) means: up to 2 clauses all are
     required, up to 5 all but one, above that 80 % rounded down.
     """
+    check_min_should_match(spec)
     n = optional_clauses
-    if not spec or n == 0:
+    if not spec or not spec.strip() or n == 0:
         return n
 
     def apply(rule: str) -> int:
@@ -110,24 +165,29 @@ def min_should_match(spec: Optional[str], optional_clauses: int) -> int:
     return max(1, min(n, required))
 
 
+def check_min_should_match(spec: Optional[str]) -> None:
+    """Refuse an ``mm`` that is not Solr's syntax (``3``, ``-1``, ``75%``,
+    ``2<-1 5<80%``)."""
+    if not spec or not spec.strip():
+        return
+    if not (_MM_RULE_RE.match(spec.strip()) or _MM_SPEC_RE.match(spec)):
+        shown = spec if len(spec) <= 50 else spec[:50] + "…"
+        raise QuerySyntaxError(
+            f"Tham số mm không hợp lệ: {shown!r}; dùng ví dụ 2<-1 5<80% / "
+            f"Invalid mm parameter: {shown!r}; use e.g. 2<-1 5<80%")
+
+
 class _Translator:
     def __init__(
         self, default_field: str, dismax: bool, query_fields: list[str],
-        mm: Optional[str],
+        mm: Optional[str], budget: Budget,
     ):
         self.default_field = default_field
         self.dismax = dismax
         self.query_fields = query_fields
         self.mm = mm
         self.ranking_terms: list[str] = []
-        self.clauses = 0
-
-    def _count_clause(self) -> None:
-        self.clauses += 1
-        if self.clauses > MAX_CLAUSES:
-            raise QuerySyntaxError(
-                f"Truy vấn có quá nhiều điều kiện (tối đa {MAX_CLAUSES}) / "
-                f"The query has too many clauses (at most {MAX_CLAUSES})")
+        self.budget = budget
 
     # -- dispatch -------------------------------------------------------
     def visit(
@@ -210,16 +270,17 @@ class _Translator:
             if need >= len(optional):
                 required.extend(optional)
             else:
-                matched = sum(
-                    (sa.cast(c, sa.Integer) for c in optional[1:]),
-                    sa.cast(optional[0], sa.Integer),
-                )
+                # how many clauses hold, as one flat expression: a sum of
+                # hundreds of terms nests as deep and exhausts the stack
+                # when SQLAlchemy compiles it
+                matched = sa.func.cardinality(sa.func.array_positions(
+                    postgresql.array(optional), True))
                 required.append(matched >= need)
         return sa.and_(*required) if required else None
 
     # -- leaves -----------------------------------------------------------
     def _visit_Word(self, node, field, positive):
-        self._count_clause()
+        self.budget.spend()
         raw = node.value
         if raw == "*":
             return self._exists(field)
@@ -228,28 +289,25 @@ class _Translator:
         return self._term(field, _unescape(raw), positive, phrase=False)
 
     def _visit_Phrase(self, node, field, positive):
-        self._count_clause()
+        self.budget.spend()
         value = _unescape(node.value[1:-1])
         return self._term(field, value, positive, phrase=True)
 
     def _visit_Range(self, node, field, positive):
-        self._count_clause()
-        if field is None:
-            raise QuerySyntaxError(
-                "Khoảng giá trị cần có tên trường, ví dụ "
-                "metadata_modified:[NOW-1YEAR TO *] / A range needs a field, "
-                "e.g. metadata_modified:[NOW-1YEAR TO *]"
-            )
-        return self._range(field, _bound(node.low), _bound(node.high),
-                           node.include_low, node.include_high)
+        self.budget.spend(EXPENSIVE_CLAUSE)
+        return self._range(_range_field(field), _bound(node.low),
+                           _bound(node.high), node.include_low,
+                           node.include_high)
 
     def _visit_From(self, node, field, positive):
-        self._count_clause()
-        return self._range(field, _bound(node.a), "*", node.include, True)
+        self.budget.spend(EXPENSIVE_CLAUSE)
+        return self._range(_range_field(field), _bound(node.a), "*",
+                           node.include, True)
 
     def _visit_To(self, node, field, positive):
-        self._count_clause()
-        return self._range(field, "*", _bound(node.a), True, node.include)
+        self.budget.spend(EXPENSIVE_CLAUSE)
+        return self._range(_range_field(field), "*", _bound(node.a), True,
+                           node.include)
 
     # -- field semantics -----------------------------------------------
     def _text_fields(self, field: Optional[str]) -> list[str]:
@@ -272,6 +330,8 @@ class _Translator:
         folded = " ".join(text.words(text.fold(value)))
         if not folded:
             return None
+        self.budget.spend((FIELD_WORD_CLAUSE - 1) * sum(
+            1 for f in text_fields if f != "text"))
         if positive:
             self.ranking_terms.append(text.lower(value))
         query = (sa.func.phraseto_tsquery("simple", folded) if phrase
@@ -290,6 +350,7 @@ class _Translator:
         text_fields = self._text_fields(field)
         if not text_fields:
             # string field: translate to LIKE with escaped literals
+            self.budget.spend(EXPENSIVE_CLAUSE - 1)
             pattern = "".join(
                 "%" if ch == "*" else "_" if ch == "?"
                 else ("\\" + ch if ch in "%_\\" else ch)
@@ -306,6 +367,8 @@ class _Translator:
             return self._exists(field)
         if positive:
             self.ranking_terms.append(text.lower(_unescape(prefix)))
+        self.budget.spend((FIELD_WORD_CLAUSE - 1) * sum(
+            1 for f in text_fields if f != "text"))
         expression = " & ".join(f"'{t}'" for t in tokens) + ":*"
         query = sa.func.to_tsquery("simple", expression)
         return sa.or_(*(self._text_match(f, query) for f in text_fields))
@@ -375,15 +438,43 @@ def _looks_like_date(value: str) -> bool:
         re.match(r"^\d{4}-\d{2}-\d{2}", value))
 
 
-_TOO_DEEP = QuerySyntaxError(
-    "Truy vấn lồng nhau quá sâu / The query is nested too deeply")
+def _too_deep() -> QuerySyntaxError:
+    # a new error each time: one raised instance would carry the
+    # traceback of whichever thread raised it last
+    return QuerySyntaxError(
+        "Truy vấn lồng nhau quá sâu / The query is nested too deeply")
 
 
-def _parse(querystring: str) -> tree.Item:
+# PLY keeps a parse's state in objects: the text being read and the
+# position in the lexer (luqum adds its head/tail tracking there too), the
+# token function and the stacks on the parser. luqum's module-level pair is
+# one for all threads, so two searches parsing at once read each other's
+# text. Each thread gets its own copy (the grammar tables stay shared and
+# are only read). A lock measured the same throughput under 16 threads
+# (about 0.19 ms a parse, the GIL serialising both), but it would make
+# every search, CKAN's permission filter included, wait behind the
+# slowest query being parsed.
+_thread = threading.local()
+_LR_PARSE = type(luqum_parser.parser).parse
+
+
+def _thread_parser() -> tuple[Any, Any]:
     try:
-        return _lucene_parser.parse(querystring)
+        return _thread.parser
+    except AttributeError:
+        _thread.parser = (copy.copy(luqum_parser.parser),
+                          luqum_parser.lexer.clone())
+        return _thread.parser
+
+
+def _parse_now(querystring: str) -> tree.Item:
+    parser, lexer = _thread_parser()
+    try:
+        # PLY's LRParser.parse itself: luqum replaces ``parse`` on its
+        # parser object by a function bound to the shared lexer
+        return _LR_PARSE(parser, querystring, lexer=lexer)
     except RecursionError:
-        raise _TOO_DEEP from None
+        raise _too_deep() from None
     except (ParseError, TypeError, ValueError, IndexError) as error:
         shown = querystring if len(querystring) <= 200 else \
             querystring[:200] + "…"
@@ -393,36 +484,91 @@ def _parse(querystring: str) -> tree.Item:
         ) from None
 
 
-def translate_lucene(querystring: str, default_field: str = "text"
-                     ) -> Translation:
+# The same few filters come with every search (CKAN's permission filter:
+# ``+capacity:public +state:(active)``, ``+site_id:…``,
+# ``+permission_labels:(…)``, ``+dataset_type:dataset``, the facets of the
+# dataset page): they are parsed once. Trees are shared between threads,
+# which is safe because nothing changes a tree after parsing (the
+# translator only reads it; dismax's fallback builds new nodes).
+_CACHED_LENGTH = 1000
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(querystring: str) -> tree.Item:
+    return _parse_now(querystring)
+
+
+# deeper than any query a person writes, far below what exhausts the stack
+MAX_DEPTH = 100
+
+
+def _nesting(querystring: str) -> int:
+    """How deep brackets nest in ``querystring`` (escaped ones and those
+    in quotes aside); over a few thousand brackets luqum takes seconds to
+    build a tree the translator cannot walk."""
+    depth = deepest = 0
+    quoted = escaped = False
+    for ch in querystring:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif not quoted and ch in ")]}":
+            depth -= 1
+    return deepest
+
+
+def _parse(querystring: str) -> tree.Item:
+    if _nesting(querystring) > MAX_DEPTH:
+        raise _too_deep()
+    if len(querystring) <= _CACHED_LENGTH:
+        return _parse_cached(querystring)
+    return _parse_now(querystring)
+
+
+def translate_lucene(querystring: str, default_field: str = "text",
+                     budget: Optional[Budget] = None) -> Translation:
     """Translate a standard (lucene) query: ``fq`` and fielded ``q``."""
     translator = _Translator(default_field, dismax=False,
-                             query_fields=[default_field], mm=None)
+                             query_fields=[default_field], mm=None,
+                             budget=budget or Budget())
     try:
         where = translator.visit(_parse(querystring), None)
     except RecursionError:
-        raise _TOO_DEEP from None
+        raise _too_deep() from None
     return Translation(_nothing_if_empty(where), translator.ranking_terms)
 
 
 def translate_dismax(querystring: str, query_fields: list[str],
-                     mm: Optional[str]) -> Translation:
-    """Translate a free-text dismax query; never fails on syntax."""
+                     mm: Optional[str], budget: Optional[Budget] = None
+                     ) -> Translation:
+    """Translate a free-text dismax query; never fails on syntax (a bad
+    ``mm`` is refused)."""
+    check_min_should_match(mm)
+    budget = budget or Budget()
+    left = budget.left
     translator = _Translator("text", dismax=True, query_fields=query_fields,
-                             mm=mm)
+                             mm=mm, budget=budget)
     try:
-        node = _lucene_parser.parse(querystring)
-        where = translator.visit(node, None)
-    except (ParseError, TypeError, ValueError, IndexError, RecursionError,
-            QuerySyntaxError):
+        where = translator.visit(_parse(querystring), None)
+    except TooManyClauses:
+        raise
+    except (RecursionError, QuerySyntaxError):
         # dismax takes what it cannot parse as plain words
+        budget.left = left
         translator = _Translator("text", dismax=True,
-                                 query_fields=query_fields, mm=mm)
-        node = tree.UnknownOperation(
-            *(tree.Word(w) for w in text.words(querystring))
-        ) if text.words(querystring) else tree.Word("*")
-        if isinstance(node, tree.UnknownOperation) and \
-                len(node.children) == 1:
-            node = node.children[0]
+                                 query_fields=query_fields, mm=mm,
+                                 budget=budget)
+        words = text.words(querystring)
+        node: tree.Item = tree.Word("*")
+        if len(words) == 1:
+            node = tree.Word(words[0])
+        elif words:
+            node = tree.UnknownOperation(*(tree.Word(w) for w in words))
         where = translator.visit(node, None)
     return Translation(_nothing_if_empty(where), translator.ranking_terms)

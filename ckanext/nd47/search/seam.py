@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ import ckan.lib.search.index as ckan_search_index
 import ckan.lib.search.query as ckan_search_query
 import ckan.model as model
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError
 
 from ckanext.nd47.search.connection import PostgresSearchConnection
@@ -51,6 +53,12 @@ def _user_errors(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(*args, **kwargs)
         except QuerySyntaxError as error:
             raise SearchSyntaxError(str(error)) from None
+        except RecursionError:
+            # a query the translator took apart but SQLAlchemy cannot
+            # compile: too deep, whichever part nested
+            raise SearchSyntaxError(
+                "Truy vấn lồng nhau quá sâu / The query is nested too deeply"
+            ) from None
         except sa.exc.DataError as error:
             log.warning("Search query rejected by PostgreSQL: %s", error)
             raise SearchSyntaxError(
@@ -65,9 +73,33 @@ class _CkanSearchConnection(PostgresSearchConnection):
     delete = _user_errors(PostgresSearchConnection.delete)
 
 
+# Searches get a connection pool of their own. A request already holds one
+# connection of CKAN's pool in its ORM session (from the auth checks on)
+# when the search asks for a second: with CKAN's pool shared, 16 parallel
+# searches held all 15 connections in their sessions and each waited for
+# another until the pool's 30 s timeout (a server error). From a pool of
+# its own a search never waits on a connection its own request holds.
+_engines: dict[str, sa.engine.Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def search_engine() -> sa.engine.Engine:
+    """The search's own engine on CKAN's database, with CKAN's
+    ``sqlalchemy.*`` options."""
+    url = model.meta.engine.url
+    key = str(url.render_as_string(hide_password=False))
+    with _engines_lock:
+        if key not in _engines:
+            options = {k: v for k, v in tk.config.items()
+                       if k.startswith("sqlalchemy.") and k != "sqlalchemy.url"}
+            options.setdefault("sqlalchemy.pool_pre_ping", True)
+            _engines[key] = sa.engine_from_config(options, url=url)
+        return _engines[key]
+
+
 def _make_connection(decode_dates: bool = True) -> Any:
     if p.plugin_loaded(PLUGIN_NAME):
-        return _CkanSearchConnection(model.meta.engine)
+        return _CkanSearchConnection(search_engine())
     return _originals["make_connection"](decode_dates)
 
 

@@ -42,3 +42,15 @@ def words(text: str) -> list[str]:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
+
+
+def is_unstorable(text: str) -> bool:
+    """Whether ``text`` holds what PostgreSQL cannot take: a NUL, or a lone
+    UTF-16 surrogate (it has no UTF-8 encoding)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -14,7 +14,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.nd47 import config
+from ckanext.nd47 import config, visibility
 from ckanext.nd47.facets import choice_labels
 from ckanext.nd47.feedback import notify, ratelimit, store, workflow
 from ckanext.nd47.feedback.score import Formula
@@ -92,12 +92,24 @@ def _iso(value: Any) -> Optional[str]:
     return value.isoformat() if value is not None else None
 
 
+def _title(row: Any, context: Context) -> str:
+    """An improvement request names its dataset to those who may see it:
+    anyone while it is public, its agency's people and sysadmins after."""
+    if row.kind == "improvement" and row.dataset_id and \
+            not row.dataset_public and visibility.visible_package_ids(
+                context, [row.dataset_id]):
+        return f"{store.IMPROVEMENT_TITLE}{row.dataset_title}"
+    return str(row.public_title)
+
+
 def request_dict(row: Any, formula: Formula, now: dt.datetime,
-                 window_days: int) -> dict[str, Any]:
-    """The public form of a request row from ``store.search``."""
+                 window_days: int, context: Context) -> dict[str, Any]:
+    """The form of a request row from ``store.search`` that the caller may
+    read."""
     due = row.created + dt.timedelta(days=window_days)
     return {
-        "id": row.id, "title": row.title, "description": row.description,
+        "id": row.id, "title": _title(row, context),
+        "description": row.description,
         "purpose": row.purpose, "requester_type": row.requester_type,
         "sector": row.sector, "kind": row.kind, "status": row.status,
         "organization": ({"id": row.organization_id,
@@ -129,7 +141,8 @@ def _show(request_id: str, context: Context) -> dict[str, Any]:
     if row is None:
         raise tk.ObjectNotFound(
             "Không tìm thấy yêu cầu dữ liệu / Data request not found")
-    return request_dict(row, Formula.from_config(), store.now(), window)
+    return request_dict(row, Formula.from_config(), store.now(), window,
+                        context)
 
 
 # --- requests -------------------------------------------------------------------
@@ -170,7 +183,7 @@ def nd47_request_create(context: Context, data_dict: DataDict
         "organization_id": (_organization_id(data_dict["organization"])
                             if data_dict.get("organization") else None),
     }
-    ratelimit.hit("requests", account.id)
+    ratelimit.hit("requests", account)
     request_id = store.create_request(values, account.id,
                                       data_dict["requester_type"])
     _commit(context)
@@ -203,12 +216,16 @@ def nd47_request_show(context: Context, data_dict: DataDict
     # the count (visible comments) stays beside the list, which holds
     # hidden ones too for the agency's stewards
     result["comment_count"] = result["comments"]
+    events = store.events(data_dict["id"])
     result["comments"] = [{
         "id": c.id, "text": c.text, "author": c.user_name,
         "author_fullname": c.user_fullname, "created": _iso(c.created),
         "hidden": c.state == "hidden",
         "mine": bool(user_id and c.user_id == user_id),
     } for c in store.comments(data_dict["id"], include_hidden=manager)]
+    # a published answer's dataset is named only while the caller may see it
+    visible = visibility.visible_package_ids(
+        context, {e.dataset_id for e in events if e.dataset_id})
     result["history"] = [{
         "action": e.action, "actor": e.actor_name,
         "created": _iso(e.created), "from_status": e.from_status,
@@ -216,9 +233,9 @@ def nd47_request_show(context: Context, data_dict: DataDict
         "from_organization": e.from_organization_id,
         "to_organization": e.to_organization_id,
         "reason": e.reason, "target_date": _iso(e.target_date),
-        "dataset": e.dataset_id, "decline_ground": e.decline_ground,
-        "comment": e.comment_id,
-    } for e in store.events(data_dict["id"])]
+        "dataset": e.dataset_id if e.dataset_id in visible else None,
+        "decline_ground": e.decline_ground, "comment": e.comment_id,
+    } for e in events]
     result["followers"] = store.followers_count(data_dict["id"])
     result["viewer"] = {
         "supports": store.has_voted(data_dict["id"], user_id),
@@ -248,7 +265,7 @@ def _filters(data_dict: DataDict, context: Context) -> dict[str, Any]:
 
 
 def _page(filters: dict[str, Any], sort: str, limit: int, offset: int,
-          overdue_first: bool = False) -> dict[str, Any]:
+          context: Context, overdue_first: bool = False) -> dict[str, Any]:
     window = config.response_days()
     formula = Formula.from_config()
     total, rows = store.search(filters, sort, limit, offset, window,
@@ -256,7 +273,7 @@ def _page(filters: dict[str, Any], sort: str, limit: int, offset: int,
     now = store.now()
     return {"count": total, "limit": limit, "offset": offset,
             "response_days": window,
-            "results": [request_dict(row, formula, now, window)
+            "results": [request_dict(row, formula, now, window, context)
                         for row in rows]}
 
 
@@ -297,7 +314,7 @@ def nd47_request_list(context: Context, data_dict: DataDict
     """
     tk.check_access("nd47_request_list", context, data_dict)
     return _page(_filters(data_dict, context), data_dict["sort"],
-                 data_dict["limit"], data_dict["offset"])
+                 data_dict["limit"], data_dict["offset"], context)
 
 
 @tk.side_effect_free
@@ -326,7 +343,7 @@ def nd47_request_queue(context: Context, data_dict: DataDict
         filters["organization_id"] = _organization_id(
             data_dict["organization"])
     return _page(filters, "priority", data_dict["limit"],
-                 data_dict["offset"], overdue_first=agency)
+                 data_dict["offset"], context, overdue_first=agency)
 
 
 def _share(row: dict[str, int]) -> Optional[float]:
@@ -394,7 +411,7 @@ def nd47_request_vote(context: Context, data_dict: DataDict
     """
     tk.check_access("nd47_request_vote", context, data_dict)
     account = _account(context)
-    ratelimit.hit("votes", account.id)
+    ratelimit.hit("votes", account)
     store.vote(data_dict["id"], account.id, data_dict["supporter_type"])
     _commit(context)
     return _support_state(data_dict["id"], account.id)
@@ -412,7 +429,7 @@ def nd47_request_unvote(context: Context, data_dict: DataDict
     """
     tk.check_access("nd47_request_unvote", context, data_dict)
     account = _account(context)
-    ratelimit.hit("votes", account.id)
+    ratelimit.hit("votes", account)
     store.unvote(data_dict["id"], account.id)
     _commit(context)
     return _support_state(data_dict["id"], account.id)
@@ -437,6 +454,7 @@ def nd47_request_follow(context: Context, data_dict: DataDict
     """
     tk.check_access("nd47_request_follow", context, data_dict)
     account = _account(context)
+    ratelimit.hit("follows", account)
     store.follow(data_dict["id"], account.id)
     _commit(context)
     return {"id": data_dict["id"], "follows": True,
@@ -455,6 +473,7 @@ def nd47_request_unfollow(context: Context, data_dict: DataDict
     """
     tk.check_access("nd47_request_unfollow", context, data_dict)
     account = _account(context)
+    ratelimit.hit("follows", account)
     store.unfollow(data_dict["id"], account.id)
     _commit(context)
     return {"id": data_dict["id"], "follows": False,
@@ -477,7 +496,7 @@ def nd47_request_comment_create(context: Context, data_dict: DataDict
     """
     tk.check_access("nd47_request_comment_create", context, data_dict)
     account = _account(context)
-    ratelimit.hit("comments", account.id)
+    ratelimit.hit("comments", account)
     comment_id = store.add_comment(data_dict["id"], account.id,
                                    data_dict["text"])
     _commit(context)
@@ -665,7 +684,7 @@ def _improvement(dataset: Any, account: model.User, supporter_type: str
     return store.ensure_improvement_request(
         {"id": dataset.id, "owner_org": owner.owner_org}, account.id,
         supporter_type,
-        title=f"Cải thiện / Improve: {dataset.title}"[:200],
+        title=store.STORED_IMPROVEMENT_TITLE,
         description=message(
             "Người dùng đánh giá thấp hoặc đề nghị cập nhật bộ dữ liệu này",
             "Users rated this dataset low or asked for it to be updated"))
@@ -711,7 +730,7 @@ def nd47_rating_create(context: Context, data_dict: DataDict
     tk.check_access("nd47_rating_create", context, data_dict)
     account = _account(context)
     dataset = _rateable(data_dict["dataset"])
-    ratelimit.hit("votes", account.id)
+    ratelimit.hit("votes", account)
     store.rate(dataset.id, account.id, data_dict["stars"],
                data_dict["reason"], data_dict.get("comment") or "")
     created = False
@@ -786,7 +805,7 @@ def nd47_dataset_report(context: Context, data_dict: DataDict
     tk.check_access("nd47_dataset_report", context, data_dict)
     account = _account(context)
     dataset = _rateable(data_dict["dataset"])
-    ratelimit.hit("requests", account.id)
+    ratelimit.hit("requests", account)
     request_id, created = _improvement(dataset, account,
                                        data_dict["requester_type"])
     store.vote(request_id, account.id, data_dict["requester_type"])

@@ -1,0 +1,45 @@
+"""Which files a resource may be: the upload allow-list.
+
+CKAN's own ``ckan.upload.<type>.types`` / ``.mimetypes`` settings cover
+user and organisation images only, not resource files, so the check is
+done here, where every resource file passes: CKAN asks the ``IUploader``
+plugins for a resource uploader (in ``resource_create`` and in
+``package_update``, before anything is validated or stored). nd47
+answers with a refusal for a file whose extension is not allowed and with
+``None`` otherwise, so CKAN's own uploader (or another plugin's) stores
+the file as before.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.nd47 import config
+from ckanext.nd47.logic.validators import message
+
+
+def extension(filename: str) -> str:
+    """The last extension of ``filename``, lower case, without the dot."""
+    return os.path.splitext(filename.strip())[1].lower().lstrip(".")
+
+
+def check_resource_upload(resource: dict[str, Any]) -> None:
+    """Refuse (HTTP 409 through the action API) a resource whose ``upload``
+    is a file with an extension outside
+    ``ckanext.nd47.uploads.allowed_formats``."""
+    upload = resource.get("upload")
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        return
+    allowed = config.upload_allowed_formats()
+    ext = extension(upload.filename)
+    if ext in allowed:
+        return
+    shown = f".{ext}" if ext else "?"
+    listed = ", ".join(sorted(allowed))
+    raise tk.ValidationError({"upload": [message(
+        f"Không được tải lên tệp {shown}; các định dạng được phép: {listed}",
+        f"Files of type {shown} cannot be uploaded; allowed: {listed}")]})

@@ -1,0 +1,2 @@
+"""The `steward` fixture: an editor of one agency."""
+from tests.helpers import steward  # noqa: F401
