@@ -14,12 +14,36 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from werkzeug.datastructures import FileStorage
+from flask import Blueprint
+from werkzeug.datastructures import FileStorage, MultiDict
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.nd47 import config
 from ckanext.nd47.logic.validators import message
+
+__all__ = ["nd47_uploads", "extension", "check_resource_upload"]
+
+nd47_uploads = Blueprint("nd47_uploads", __name__)
+
+
+@nd47_uploads.before_app_request
+def drop_empty_file_fields() -> None:
+    """The resource form posts its file field even when no file was
+    chosen, and CKAN's "add data" step takes an empty file part for data
+    provided: "Finish" without a second file would add an empty resource.
+    An empty part is no upload, so it is left out of the request's files.
+    """
+    request = tk.request
+    if request.method != "POST" or not (request.endpoint or "").endswith(
+            "resource.new"):
+        return
+    parts = list(request.files.items(multi=True))
+    kept = [(key, item) for key, item in parts if item.filename]
+    if len(kept) != len(parts):
+        # werkzeug caches the parsed files in the request object's own
+        # __dict__: that of this request, never of the shared proxy
+        request._get_current_object().__dict__["files"] = MultiDict(kept)
 
 
 def extension(filename: str) -> str:

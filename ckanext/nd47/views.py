@@ -15,9 +15,11 @@ from ckanext.nd47.request_guard import nd47_request_guard
 from ckanext.nd47.search.views import nd47_search_page
 from ckanext.nd47.security_headers import nd47_security
 from ckanext.nd47.signup import nd47_signup
+from ckanext.nd47.uploads import nd47_uploads
 
 __all__ = ["nd47", "nd47_dcat", "nd47_request", "nd47_request_guard",
-           "nd47_signup", "nd47_security", "nd47_search_page"]
+           "nd47_signup", "nd47_security", "nd47_search_page",
+           "nd47_uploads"]
 
 nd47 = Blueprint("nd47", __name__)
 

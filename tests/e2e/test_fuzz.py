@@ -229,8 +229,12 @@ def _as_query(data: dict[str, Any]) -> list[tuple[str, str]] | None:
         for item in items:
             if isinstance(item, (dict, list)) or item is None:
                 return None
-            pairs.append((key, str(item).lower() if isinstance(item, bool)
-                          else str(item)))
+            text = str(item).lower() if isinstance(item, bool) else str(item)
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                return None  # a lone surrogate travels only in JSON
+            pairs.append((key, text))
     return pairs
 
 

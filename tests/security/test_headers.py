@@ -133,6 +133,31 @@ def test_uploads_outside_the_allow_list_are_refused(
     assert model.Session.query(model.Resource).count() == before
 
 
+def test_a_form_sent_without_a_file_adds_no_resource(
+        site: dict[str, Any], app: Any) -> None:
+    """The resource form sends its file field even when no file was chosen:
+    "Finish" with it empty adds no empty resource, and leaves later uploads
+    to the allow-list (the empty part is dropped for that request only)."""
+    dataset = site["dataset"]
+    headers = {"Authorization": site["admin"]}
+    form = app.get(f"/dataset/{dataset['name']}/resource/new",
+                   headers=headers)
+    token = re.search(r'<meta name="_csrf_token" content="([^"]+)"',
+                      form.get_data(as_text=True)).group(1)
+    before = model.Session.query(model.Resource).filter_by(
+        package_id=dataset["id"], state="active").count()
+    app.post(f"/dataset/{dataset['name']}/resource/new", headers=headers,
+             data={"_csrf_token": token, "id": "", "url": "", "name": "",
+                   "description": "", "format": "", "save": "go-metadata",
+                   "upload": (io.BytesIO(b""), "")})
+    model.Session.expire_all()
+    after = model.Session.query(model.Resource).filter_by(
+        package_id=dataset["id"], state="active").count()
+    assert after == before
+    response = _upload(app, site["admin"], dataset["id"], "report.html", HTML)
+    assert response.status_code == 409
+
+
 def _download(app: Any, resource: dict[str, Any]) -> Any:
     response = app.get(urlparse(resource["url"]).path)
     assert response.status_code == 200

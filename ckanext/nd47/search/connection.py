@@ -85,6 +85,9 @@ class PostgresSearchConnection:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        #: the same pool, read in one snapshot per transaction
+        self.snapshots = engine.execution_options(
+            isolation_level="REPEATABLE READ")
 
     # -- indexing ----------------------------------------------------------
     def add(self, docs: Iterable[dict[str, Any]], commit: bool = True,
@@ -139,7 +142,10 @@ class PostgresSearchConnection:
         fl = list(dict.fromkeys(
             f for f in _FL_SPLIT_RE.split(params.get("fl") or "*") if f))
 
-        with self.engine.connect() as conn:
+        # one snapshot for the page, its stored fields, the total and the
+        # facets: a dataset re-indexed or deleted by another worker between
+        # them must not leave a hit without its document
+        with self.snapshots.connect() as conn, conn.begin():
             order_by = self._order_by(conn, params.get("sort"),
                                       score if ranked else None)
             docs: list[dict[str, Any]] = []

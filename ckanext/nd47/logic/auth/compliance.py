@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
 from ckanext.nd47.logic.roles import stewarded_organizations
+from ckanext.nd47.logic.validators import message
 
 __all__ = ["nd47_compliance_show", "nd47_compliance_summary"]
 
@@ -17,7 +18,8 @@ def nd47_compliance_show(context: Context, data_dict: DataDict) -> AuthResult:
         tk.check_access("package_show", context, data_dict)
     except tk.NotAuthorized:
         return {"success": False,
-                "msg": tk._("Not authorized to see this dataset")}
+                "msg": message("Không có quyền xem bộ dữ liệu này",
+                               "Not authorized to see this dataset")}
     return {"success": True}
 
 
@@ -26,7 +28,9 @@ def nd47_compliance_summary(context: Context,
     """Stewards of an agency (editors, admins) see its summary."""
     user = context.get("user")
     if not user:
-        return {"success": False, "msg": tk._("Log in as a data steward")}
+        return {"success": False, "msg": message(
+            "Vui lòng đăng nhập bằng tài khoản cán bộ đầu mối",
+            "Log in as a data steward")}
     mine = stewarded_organizations(user)
     wanted = data_dict.get("organization")
     if wanted:
@@ -35,10 +39,13 @@ def nd47_compliance_summary(context: Context,
                 {"ignore_auth": True}, {"id": wanted,
                                         "include_datasets": False})
         except tk.ObjectNotFound:
-            return {"success": False, "msg": tk._("Agency not found")}
+            return {"success": False, "msg": message(
+                "Không tìm thấy cơ quan", "Agency not found")}
         if org["id"] in mine:
             return {"success": True}
     elif mine:
         return {"success": True}
     return {"success": False,
-            "msg": tk._("Only the agency's data stewards can see this")}
+            "msg": message(
+                "Chỉ cán bộ đầu mối của cơ quan mới xem được nội dung này",
+                "Only the agency's data stewards can see this")}
