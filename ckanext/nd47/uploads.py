@@ -64,6 +64,8 @@ def check_resource_upload(resource: dict[str, Any]) -> None:
         return
     shown = f".{ext}" if ext else "?"
     listed = ", ".join(sorted(allowed))
+    # the list of formats is long: it is written once, after both languages
     raise tk.ValidationError({"upload": [message(
-        f"Không được tải lên tệp {shown}; các định dạng được phép: {listed}",
-        f"Files of type {shown} cannot be uploaded; allowed: {listed}")]})
+        f"Không được tải lên tệp {shown}",
+        f"Files of type {shown} cannot be uploaded")
+        + f". {message('Định dạng được phép', 'Allowed')}: {listed}"]})
