@@ -619,34 +619,32 @@ def safe_url_problem(value: str, schemes: tuple[str, ...],
     return None
 
 
-def nd47_link_url(key: FlattenKey, data: FlattenDataDict,
-                  errors: FlattenErrorDict, context: Context) -> None:
-    """A link of a resource or a dataset: http(s) or ftp, or (a resource
-    whose ``url_type`` is ``upload``) an uploaded file's name."""
+def _check_address(key: FlattenKey, data: FlattenDataDict,
+                   errors: FlattenErrorDict, schemes: tuple[str, ...],
+                   allow_bare: bool) -> None:
     value = data.get(key)
     if _empty(value):
         return
     if not isinstance(value, str):
         _fail(key, errors, message("Địa chỉ phải là văn bản",
                                    "The address must be text"))
-    upload = data.get(key[:-1] + ("url_type",)) == "upload"
-    problem = safe_url_problem(value, LINK_SCHEMES, allow_bare=upload)
+    problem = safe_url_problem(value, schemes, allow_bare=allow_bare)
     if problem:
         _fail(key, errors, problem)
+
+
+def nd47_link_url(key: FlattenKey, data: FlattenDataDict,
+                  errors: FlattenErrorDict, context: Context) -> None:
+    """A link of a resource or a dataset: http(s) or ftp, or (a resource
+    whose ``url_type`` is ``upload``) an uploaded file's name."""
+    upload = data.get(key[:-1] + ("url_type",)) == "upload"
+    _check_address(key, data, errors, LINK_SCHEMES, allow_bare=upload)
 
 
 def nd47_image_url(key: FlattenKey, data: FlattenDataDict,
                    errors: FlattenErrorDict, context: Context) -> None:
     """A logo or picture: an http(s) address or an uploaded file's name."""
-    value = data.get(key)
-    if _empty(value):
-        return
-    if not isinstance(value, str):
-        _fail(key, errors, message("Địa chỉ phải là văn bản",
-                                   "The address must be text"))
-    problem = safe_url_problem(value, ("http", "https"), allow_bare=True)
-    if problem:
-        _fail(key, errors, problem)
+    _check_address(key, data, errors, ("http", "https"), allow_bare=True)
 
 
 nd47_publication_gate = gate.publication_gate
