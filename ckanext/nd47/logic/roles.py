@@ -7,6 +7,11 @@ from typing import Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.nd47.logic.validators import message
+
+#: the answer for an agency that does not exist
+AGENCY_NOT_FOUND = message("Không tìm thấy cơ quan", "Agency not found")
+
 
 def user_object(name: Optional[str]) -> Optional[model.User]:
     """The active account of that name, None for anonymous users."""

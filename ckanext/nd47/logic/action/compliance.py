@@ -10,7 +10,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.nd47.compliance import engine, gate
 from ckanext.nd47.logic import schema
-from ckanext.nd47.logic.roles import stewarded_organizations
+from ckanext.nd47.logic.roles import AGENCY_NOT_FOUND, stewarded_organizations
 from ckanext.nd47.logic.validators import parse_date
 
 __all__ = ["nd47_compliance_show", "nd47_compliance_summary",
@@ -129,9 +129,13 @@ def nd47_compliance_summary(context: Context,
     user = context.get("user") or ""
     wanted = data_dict.get("organization")
     if wanted:
-        ids = [tk.get_action("organization_show")(
-            Context(context), {"id": wanted,
-                               "include_datasets": False})["id"]]
+        try:
+            ids = [tk.get_action("organization_show")(
+                Context(context), {"id": wanted,
+                                   "include_datasets": False})["id"]]
+        except tk.ObjectNotFound:
+            # a sysadmin's call skips the auth function, which says so too
+            raise tk.ObjectNotFound(AGENCY_NOT_FOUND) from None
     elif _is_sysadmin(user, context):
         ids = tk.get_action("organization_list")(
             Context(context), {"all_fields": False, "limit": 1000})

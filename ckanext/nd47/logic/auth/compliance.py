@@ -5,7 +5,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-from ckanext.nd47.logic.roles import stewarded_organizations
+from ckanext.nd47.logic.roles import AGENCY_NOT_FOUND, stewarded_organizations
 from ckanext.nd47.logic.validators import message
 
 __all__ = ["nd47_compliance_show", "nd47_compliance_summary"]
@@ -39,8 +39,7 @@ def nd47_compliance_summary(context: Context,
                 {"ignore_auth": True}, {"id": wanted,
                                         "include_datasets": False})
         except tk.ObjectNotFound:
-            return {"success": False, "msg": message(
-                "Không tìm thấy cơ quan", "Agency not found")}
+            return {"success": False, "msg": AGENCY_NOT_FOUND}
         if org["id"] in mine:
             return {"success": True}
     elif mine:
