@@ -129,24 +129,15 @@ def nd47_compliance_summary(context: Context,
     user = context.get("user") or ""
     wanted = data_dict.get("organization")
     if wanted:
-        try:
-            ids = [tk.get_action("organization_show")(
-                Context(context), {"id": wanted,
-                                   "include_datasets": False})["id"]]
-        except tk.ObjectNotFound:
-            # a sysadmin's call skips the auth function, which says so too
-            raise tk.ObjectNotFound(AGENCY_NOT_FOUND) from None
+        ids = [wanted]
     elif _is_sysadmin(user, context):
         ids = tk.get_action("organization_list")(
             Context(context), {"all_fields": False, "limit": 1000})
     else:
         ids = stewarded_organizations(user)
     today = dt.date.today()
-    agencies = []
-    for org_id in ids:
-        org = tk.get_action("organization_show")(
-            Context(context), {"id": org_id, "include_datasets": False})
-        agencies.append(_agency_summary(org, context, today))
+    agencies = [_agency_summary(_agency(context, org_id), context, today)
+                for org_id in ids]
     agencies.sort(key=lambda a: a["name"])
     return {"rulebook": rulebook_dict(gate.rulebook()),
             "agencies": agencies}
@@ -170,6 +161,15 @@ def resource_delete(up_func: Any, context: Context,
         if isinstance(refusal, tk.ValidationError):
             raise tk.ValidationError(refusal.error_dict) from None
         raise
+
+
+def _agency(context: Context, id_or_name: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("organization_show")(
+            Context(context), {"id": id_or_name, "include_datasets": False})
+    except tk.ObjectNotFound:
+        # a sysadmin's call skips the auth function, which says so too
+        raise tk.ObjectNotFound(AGENCY_NOT_FOUND) from None
 
 
 def _is_sysadmin(user: str, context: Context) -> bool:
